@@ -1,0 +1,127 @@
+package org.melanoscreen.analysis;
+
+import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.imaging.HairRemoval;
+import org.melanoscreen.imaging.ImageDecoder;
+import org.melanoscreen.imaging.ImageException;
+import org.melanoscreen.model.Classifier;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.ModelSet;
+import org.melanoscreen.model.Segmenter;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** From a frame to a risk result: segment, cut the region, classify, measure, decide. */
+public final class ScreeningPipeline {
+    private final ImageDecoder decoder;
+    private final Segmenter segmenter;
+    private final Classifier classifier;
+    private final LesionMeasurer measurer;
+    private final RiskPolicy policy;
+    private final boolean hairRemoval;
+
+    public ScreeningPipeline(ImageDecoder decoder, ModelSet models, LesionMeasurer measurer, RiskPolicy policy,
+                             boolean hairRemoval) {
+        this.decoder = decoder;
+        this.segmenter = models.segmenter();
+        this.classifier = models.classifier();
+        this.measurer = measurer;
+        this.policy = policy;
+        this.hairRemoval = hairRemoval;
+    }
+
+    /** A policy with the classifier manifest's referral threshold and the default lesion-size range. */
+    public static RiskPolicy defaultPolicy(ModelSet models) {
+        return new RiskPolicy(models.classifier().manifest().referral().threshold(),
+                RiskPolicy.DEFAULT_MIN_AREA_FRACTION, RiskPolicy.DEFAULT_MAX_AREA_FRACTION);
+    }
+
+    public ScreeningResult screen(Path file) throws ImageException, ModelException {
+        StageTimings timings = new StageTimings();
+        try (Frame frame = decoder.decode(file)) {
+            timings.stop(StageTimings.DECODE);
+            return screen(frame, timings);
+        }
+    }
+
+    public ScreeningResult screen(Frame frame) throws ModelException {
+        return screen(frame, new StageTimings());
+    }
+
+    /**
+     * Screens the frame. The device never classifies without a lesion: with an empty mask the result is RETAKE
+     * and no probability is given.
+     */
+    public ScreeningResult screen(Frame frame, StageTimings timings) throws ModelException {
+        timings.start();
+        if (hairRemoval) {
+            try (Frame clean = HairRemoval.apply(frame)) {
+                timings.stop(StageTimings.HAIR_REMOVAL);
+                return screenPrepared(clean, timings);
+            }
+        }
+        return screenPrepared(frame, timings);
+    }
+
+    private ScreeningResult screenPrepared(Frame frame, StageTimings timings) throws ModelException {
+        Segmentation seg = segment(frame, timings);
+        List<String> doubts = policy.lesionDoubts(seg.mask());
+        if (seg.mask().isEmpty()) {
+            RiskPolicy.Decision decision = policy.decide(null, doubts);
+            return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), null,
+                    policy.referralThreshold(), Map.of(), null, frame.width(), frame.height(), null, seg.mask(),
+                    timings.millis());
+        }
+        int[] region = classifier.region(frame, seg.mask());
+        float[] input = classifier.input(frame, region, seg.mask());
+        timings.stop(StageTimings.PREPROCESS);
+        Classifier.Output output = classifier.classify(input);
+        timings.stop(StageTimings.CLASSIFY);
+        LesionMeasurements measurements = measurer.measure(frame, seg.mask());
+        timings.stop(StageTimings.MEASURE);
+        RiskPolicy.Decision decision = policy.decide(output.melanomaProbability(), doubts);
+        return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), output.melanomaProbability(),
+                policy.referralThreshold(), classProbabilities(output), measurements, frame.width(), frame.height(),
+                region, seg.mask(), timings.millis());
+    }
+
+    /** The segmenter's probability map and mask. */
+    public record Segmentation(float[] probabilities, BinaryMask mask) {
+    }
+
+    public Segmentation segment(Frame frame, StageTimings timings) throws ModelException {
+        timings.start();
+        float[] input = segmenter.input(frame);
+        timings.stop(StageTimings.PREPROCESS);
+        float[] probabilities = segmenter.probabilities(input);
+        timings.stop(StageTimings.SEGMENT);
+        BinaryMask mask = segmenter.mask(probabilities);
+        timings.stop(StageTimings.POSTPROCESS);
+        return new Segmentation(probabilities, mask);
+    }
+
+    private Map<String, Float> classProbabilities(Classifier.Output output) {
+        List<String> names = classifier.manifest().output().classNames();
+        Map<String, Float> out = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.put(names.get(i), output.probabilities()[i]);
+        }
+        return out;
+    }
+
+    public Segmenter segmenter() {
+        return segmenter;
+    }
+
+    public Classifier classifier() {
+        return classifier;
+    }
+
+    public ImageDecoder decoder() {
+        return decoder;
+    }
+}

@@ -1,0 +1,181 @@
+package org.melanoscreen.app;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.melanoscreen.analysis.ScreeningPipeline;
+import org.melanoscreen.analysis.ScreeningResult;
+import org.melanoscreen.analysis.StageTimings;
+import org.melanoscreen.eval.BinaryMetrics;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.imaging.ImageException;
+import org.melanoscreen.model.Classifier;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.ModelSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure start-up, per-stage latency (p50/p95), throughput, the models' own run time on "
+                + "ready tensors (the floor), the pipeline/floor ratio and memory; --soak shows memory over a long run.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR")
+    List<Path> inputs;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10",
+            description = "Screenings before measuring (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "100",
+            description = "Measured screenings, cycling through the images (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--soak", paramLabel = "N", defaultValue = "0",
+            description = "Afterwards run N more screenings and print resident memory at intervals.")
+    int soak;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Inputs.Problem> problems = new ArrayList<>();
+        List<Path> files = Inputs.expand(inputs, problems);
+        problems.forEach(p -> output.error(p.source(), p.message()));
+        if (files.isEmpty() || iterations < 1 || warmup < 0 || soak < 0) {
+            throw new SetupException("bench needs at least one image, --iterations >= 1, --warmup and --soak >= 0",
+                    null);
+        }
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        try (ModelSet models = modelOptions.loadModels()) {
+            double startupMs = System.currentTimeMillis() - jvmStart;
+            ScreeningPipeline pipeline = modelOptions.pipeline(models);
+            for (Path f : files) {
+                try {
+                    pipeline.screen(f);
+                } catch (ImageException e) {
+                    throw new SetupException(e.getMessage(), e);
+                }
+            }
+            for (int i = 0; i < warmup; i++) {
+                pipeline.screen(files.get(i % files.size()));
+            }
+            Map<String, List<Double>> stages = new LinkedHashMap<>();
+            List<Double> totals = new ArrayList<>();
+            long wallStart = System.nanoTime();
+            for (int i = 0; i < iterations; i++) {
+                ScreeningResult r = pipeline.screen(files.get(i % files.size()));
+                r.timingsMs().forEach((k, v) -> stages.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                totals.add(r.timingsMs().values().stream().mapToDouble(Double::doubleValue).sum());
+            }
+            double wallS = (System.nanoTime() - wallStart) / 1e9;
+            List<Double> floor = floor(pipeline, files.get(0), iterations);
+            double pipelineP50 = percentile(totals, 50);
+            double floorP50 = percentile(floor, 50);
+            ObjectNode o = ResultJson.MAPPER.createObjectNode();
+            o.put("startup_ms", ResultJson.round(startupMs, 1));
+            o.put("provider", modelOptions.sessionSettings().effectiveProvider().label());
+            o.put("cores", Runtime.getRuntime().availableProcessors());
+            o.put("iterations", iterations);
+            ObjectNode stageNode = o.putObject("stages_ms");
+            stages.forEach((k, v) -> stageNode.putObject(k).put("p50", ResultJson.round(percentile(v, 50), 3))
+                    .put("p95", ResultJson.round(percentile(v, 95), 3)));
+            o.putObject("pipeline_ms").put("p50", ResultJson.round(pipelineP50, 3))
+                    .put("p95", ResultJson.round(percentile(totals, 95), 3));
+            o.put("images_per_s", ResultJson.round(iterations / wallS, 2));
+            o.putObject("floor_ms").put("p50", ResultJson.round(floorP50, 3))
+                    .put("p95", ResultJson.round(percentile(floor, 95), 3));
+            o.put("pipeline_over_floor", ResultJson.round(pipelineP50 / floorP50, 3));
+            o.put("peak_rss_mb", ResultJson.round(ProcessStats.peakRssKb() / 1024.0, 1));
+            if (output.json) {
+                System.out.println(o);
+            } else {
+                printHuman(o, stages.keySet());
+            }
+            if (soak > 0) {
+                soak(pipeline, files);
+            }
+        } catch (ModelException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    /** The two models alone on tensors prepared once: what the pipeline cannot go below. */
+    private static List<Double> floor(ScreeningPipeline pipeline, Path file, int iterations) throws Exception {
+        float[] segInput;
+        float[] clsInput;
+        try (Frame frame = pipeline.decoder().decode(file)) {
+            segInput = pipeline.segmenter().input(frame);
+            var mask = pipeline.segmenter().mask(pipeline.segmenter().probabilities(segInput));
+            Classifier classifier = pipeline.classifier();
+            clsInput = classifier.input(frame, classifier.region(frame, mask), mask);
+        }
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            pipeline.segmenter().model().run(segInput);
+            pipeline.classifier().model().run(clsInput);
+            times.add((System.nanoTime() - t0) / 1e6);
+        }
+        return times;
+    }
+
+    private void soak(ScreeningPipeline pipeline, List<Path> files) throws Exception {
+        int every = Math.max(1, soak / 20);
+        long rssAt500 = -1;
+        System.out.printf(Locale.ROOT, "soak: %d screenings%n%10s %10s %10s%n", soak, "screening", "rss_mb",
+                "open_files");
+        for (int i = 1; i <= soak; i++) {
+            pipeline.screen(files.get(i % files.size()));
+            if (i == 500) {
+                rssAt500 = ProcessStats.rssKb();
+            }
+            if (i % every == 0 || i == 500 || i == soak) {
+                System.out.printf(Locale.ROOT, "%10d %10.1f %10d%n", i, ProcessStats.rssKb() / 1024.0,
+                        ProcessStats.openFiles());
+            }
+        }
+        if (rssAt500 > 0) {
+            long end = ProcessStats.rssKb();
+            System.out.printf(Locale.ROOT, "soak: rss after 500 %.1f MB, after %d %.1f MB (%+.1f%%)%n",
+                    rssAt500 / 1024.0, soak, end / 1024.0, 100.0 * (end - rssAt500) / rssAt500);
+        }
+    }
+
+    private static void printHuman(ObjectNode o, Iterable<String> stageNames) {
+        System.out.printf(Locale.ROOT, "start-up (JVM start to models loaded and warmed): %.0f ms%n",
+                o.get("startup_ms").asDouble());
+        System.out.printf(Locale.ROOT, "provider %s, %d cores, %d measured screenings%n", o.get("provider").asText(),
+                o.get("cores").asInt(), o.get("iterations").asInt());
+        System.out.printf(Locale.ROOT, "%-14s %9s %9s%n", "stage", "p50 ms", "p95 ms");
+        for (String s : stageNames) {
+            var n = o.get("stages_ms").get(s);
+            System.out.printf(Locale.ROOT, "%-14s %9.2f %9.2f%n", s, n.get("p50").asDouble(), n.get("p95").asDouble());
+        }
+        System.out.printf(Locale.ROOT, "%-14s %9.2f %9.2f%n", "pipeline", o.get("pipeline_ms").get("p50").asDouble(),
+                o.get("pipeline_ms").get("p95").asDouble());
+        System.out.printf(Locale.ROOT, "%-14s %9.2f %9.2f%n", "floor (models)", o.get("floor_ms").get("p50").asDouble(),
+                o.get("floor_ms").get("p95").asDouble());
+        System.out.printf(Locale.ROOT, "pipeline / floor (p50): %.3f%n", o.get("pipeline_over_floor").asDouble());
+        System.out.printf(Locale.ROOT, "throughput: %.2f images/s%n", o.get("images_per_s").asDouble());
+        System.out.printf(Locale.ROOT, "peak RSS: %.1f MB%n", o.get("peak_rss_mb").asDouble());
+    }
+
+    private static double percentile(List<Double> values, double q) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return BinaryMetrics.percentile(sorted, q);
+    }
+}

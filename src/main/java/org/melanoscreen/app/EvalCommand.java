@@ -1,0 +1,168 @@
+package org.melanoscreen.app;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.melanoscreen.eval.BinaryMetrics;
+import org.melanoscreen.eval.Dataset;
+import org.melanoscreen.eval.EvalReport;
+import org.melanoscreen.eval.Evaluator;
+import org.melanoscreen.eval.RocPlot;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.ModelSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate the models on a labelled data set folder (images/, optional masks/, labels.csv): "
+                + "melanoma ROC AUC with 95% CI, operating point at the manifest threshold, calibration, and "
+                + "segmentation overlap where masks exist.")
+final class EvalCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DATASET-DIR")
+    Path dataset;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "Keep only labels.csv rows whose split is NAME.")
+    String split;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "eval-report",
+            description = "Folder for the per-image CSV and the ROC curve PNG (default ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws IOException {
+        Dataset data;
+        try {
+            data = Dataset.read(dataset, split);
+        } catch (IOException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
+        if (data.items().isEmpty()) {
+            throw new SetupException(dataset + ": no images" + (split == null ? "" : " in split " + split), null);
+        }
+        data.problems().forEach(p -> output.error(dataset.toString(), p));
+        EvalReport report;
+        try (ModelSet models = modelOptions.loadModels()) {
+            Evaluator evaluator = new Evaluator(modelOptions.pipeline(models));
+            report = evaluator.evaluate(data, progress(data.items().size()));
+        } catch (ModelException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
+        report.rows().stream().filter(r -> r.error() != null).forEach(r -> output.error(r.id(), r.error()));
+        Files.createDirectories(outDir);
+        writeCsv(report, outDir.resolve("per_image.csv"));
+        Path roc = outDir.resolve("roc.png");
+        if (Double.isFinite(report.auc())) {
+            double[] scores = report.rows().stream().filter(r -> r.error() == null)
+                    .mapToDouble(EvalReport.Row::probability).toArray();
+            int[] labels = report.rows().stream().filter(r -> r.error() == null)
+                    .mapToInt(EvalReport.Row::melanoma).toArray();
+            RocPlot.write(roc, BinaryMetrics.rocCurve(scores, labels), report.auc(), report.aucCi(),
+                    report.sensitivity(), report.specificity(), "Melanoma ROC: " + dataset.getFileName()
+                            + (split == null ? "" : " (" + split + ")"));
+        }
+        if (output.json) {
+            System.out.println(json(report));
+        } else {
+            printHuman(report);
+        }
+        System.err.println("per-image CSV: " + outDir.resolve("per_image.csv")
+                + (Double.isFinite(report.auc()) ? ", ROC curve: " + roc : ""));
+        return report.failed() == 0 ? 0 : 1;
+    }
+
+    private IntConsumer progress(int total) {
+        if (System.console() == null || output.json) {
+            return done -> { };
+        }
+        return done -> {
+            int width = 30;
+            int filled = done * width / total;
+            System.err.printf(Locale.ROOT, "\r[%s%s] %d/%d", "#".repeat(filled), " ".repeat(width - filled), done,
+                    total);
+            if (done == total) {
+                System.err.println();
+            }
+        };
+    }
+
+    static ObjectNode json(EvalReport r) {
+        ObjectNode o = ResultJson.MAPPER.createObjectNode();
+        o.put("images", r.images());
+        o.put("failed", r.failed());
+        o.put("melanomas", r.melanomas());
+        number(o, "auc", r.auc());
+        if (Double.isFinite(r.aucCi()[0])) {
+            o.putArray("auc_ci").add(ResultJson.round(r.aucCi()[0], 6)).add(ResultJson.round(r.aucCi()[1], 6));
+        } else {
+            o.putNull("auc_ci");
+        }
+        number(o, "threshold", r.threshold());
+        number(o, "sensitivity", r.sensitivity());
+        number(o, "specificity", r.specificity());
+        number(o, "f1", r.f1());
+        number(o, "log_loss", r.logLoss());
+        number(o, "balanced_accuracy", r.balancedAccuracy());
+        number(o, "ece", r.ece());
+        o.put("masks", r.masks());
+        number(o, "dice", r.dice());
+        number(o, "jaccard", r.jaccard());
+        number(o, "thresholded_jaccard", r.thresholdedJaccard());
+        return o;
+    }
+
+    private static void number(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, ResultJson.round(v, 6));
+        } else {
+            o.putNull(key);
+        }
+    }
+
+    private static void printHuman(EvalReport r) {
+        System.out.printf(Locale.ROOT, "images              %d (%d failed, %d melanoma)%n", r.images(), r.failed(),
+                r.melanomas());
+        System.out.printf(Locale.ROOT, "melanoma ROC AUC    %.4f (95%% CI %.4f-%.4f)%n", r.auc(), r.aucCi()[0],
+                r.aucCi()[1]);
+        System.out.printf(Locale.ROOT, "at threshold %.4f  sensitivity %.4f, specificity %.4f%n", r.threshold(),
+                r.sensitivity(), r.specificity());
+        System.out.printf(Locale.ROOT, "F1                  %.4f%n", r.f1());
+        System.out.printf(Locale.ROOT, "balanced accuracy   %.4f%n", r.balancedAccuracy());
+        System.out.printf(Locale.ROOT, "log-loss            %.4f%n", r.logLoss());
+        System.out.printf(Locale.ROOT, "calibration (ECE)   %.4f%n", r.ece());
+        if (r.masks() > 0) {
+            System.out.printf(Locale.ROOT, "segmentation        Dice %.4f, Jaccard %.4f, thresholded Jaccard %.4f "
+                    + "(%d masks)%n", r.dice(), r.jaccard(), r.thresholdedJaccard(), r.masks());
+        } else {
+            System.out.println("segmentation        n/a (no ground-truth masks)");
+        }
+    }
+
+    private static void writeCsv(EvalReport report, Path file) throws IOException {
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
+            w.println("image_id,melanoma,melanoma_probability,mask_area,dice,jaccard,error");
+            for (EvalReport.Row r : report.rows()) {
+                w.printf(Locale.ROOT, "%s,%d,%s,%d,%s,%s,%s%n", r.id(), r.melanoma(), csvNumber(r.probability()),
+                        r.maskArea(), csvNumber(r.dice()), csvNumber(r.jaccard()),
+                        r.error() == null ? "" : '"' + r.error().replace("\"", "'") + '"');
+            }
+        }
+    }
+
+    private static String csvNumber(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6f", v) : "";
+    }
+}

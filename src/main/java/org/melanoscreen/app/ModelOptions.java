@@ -1,0 +1,84 @@
+package org.melanoscreen.app;
+
+import org.melanoscreen.analysis.LesionMeasurer;
+import org.melanoscreen.analysis.RiskPolicy;
+import org.melanoscreen.analysis.ScreeningPipeline;
+import org.melanoscreen.imaging.ImageDecoder;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.ModelSet;
+import org.melanoscreen.model.SessionSettings;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Options shared by every command that screens: which models, how to run them, how to measure. */
+public final class ModelOptions {
+    @Option(names = "--models", paramLabel = "DIR", split = ",",
+            description = "Model folders, or a folder of model folders (default: the shipped models/).")
+    List<Path> models;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "ONNX Runtime intra-op threads per model (0 = one per core; default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--opt-level", paramLabel = "LEVEL", defaultValue = "ALL",
+            description = "Graph optimisation: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    SessionSettings.OptimisationLevel optimisation;
+
+    @Option(names = "--provider", paramLabel = "EP", defaultValue = "CPU",
+            description = "Execution provider: ${COMPLETION-CANDIDATES}; falls back to CPU when not in this build "
+                    + "(default ${DEFAULT-VALUE}).")
+    SessionSettings.ExecutionProvider provider;
+
+    @Option(names = "--pixel-pitch-mm", paramLabel = "MM",
+            description = "Size of one image pixel on the skin in mm, from the dermatoscope optics "
+                    + "(diameters in mm are omitted without it).")
+    Double pixelPitchMm;
+
+    @Option(names = "--hair-removal", description = "Remove hairs (DullRazor) before segmenting.")
+    boolean hairRemoval;
+
+    @Option(names = "--min-lesion-area", paramLabel = "FRACTION", defaultValue = "0.01",
+            description = "Smallest lesion, as a fraction of the image, that can give LOW (default ${DEFAULT-VALUE}).")
+    double minLesionArea;
+
+    @Option(names = "--max-lesion-area", paramLabel = "FRACTION", defaultValue = "0.85",
+            description = "Largest lesion, as a fraction of the image, that can give LOW (default ${DEFAULT-VALUE}).")
+    double maxLesionArea;
+
+    public SessionSettings sessionSettings() {
+        return new SessionSettings(threads, optimisation, provider);
+    }
+
+    public List<Path> modelLocations() {
+        return models == null || models.isEmpty() ? List.of(defaultModels()) : models;
+    }
+
+    public ModelSet loadModels() throws ModelException {
+        return ModelSet.load(modelLocations(), sessionSettings());
+    }
+
+    public ScreeningPipeline pipeline(ModelSet models) {
+        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold(), minLesionArea,
+                maxLesionArea);
+        return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(pixelPitchMm), policy,
+                hairRemoval);
+    }
+
+    /** {@code ./models} when run from the project, else the {@code models} folder beside the jar's folder. */
+    static Path defaultModels() {
+        Path local = Path.of("models");
+        if (Files.isDirectory(local)) {
+            return local;
+        }
+        try {
+            Path jar = Path.of(ModelOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path beside = jar.getParent().getParent().resolve("models");
+            return Files.isDirectory(beside) ? beside : local;
+        } catch (Exception e) {
+            return local;
+        }
+    }
+}

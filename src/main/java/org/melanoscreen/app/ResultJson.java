@@ -1,0 +1,101 @@
+package org.melanoscreen.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.melanoscreen.analysis.LesionMeasurements;
+import org.melanoscreen.analysis.ScreeningResult;
+
+import java.util.Map;
+
+/** The JSON form of results and errors shared by every command ({@code --json}: one object per line). */
+public final class ResultJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ResultJson() {
+    }
+
+    public static ObjectNode result(ScreeningResult r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("source", r.source());
+        o.put("status", "ok");
+        o.put("risk", r.risk().name());
+        ArrayNode reasons = o.putArray("reasons");
+        r.reasons().forEach(reasons::add);
+        if (r.melanomaProbability() == null) {
+            o.putNull("melanoma_probability");
+        } else {
+            o.put("melanoma_probability", round(r.melanomaProbability(), 6));
+        }
+        o.put("referral_threshold", round(r.referralThreshold(), 6));
+        ObjectNode classes = o.putObject("class_probabilities");
+        r.classProbabilities().forEach((k, v) -> classes.put(k, round(v, 6)));
+        o.put("width", r.frameWidth());
+        o.put("height", r.frameHeight());
+        if (r.region() == null) {
+            o.putNull("region");
+        } else {
+            ArrayNode region = o.putArray("region");
+            for (int v : r.region()) {
+                region.add(v);
+            }
+        }
+        if (r.measurements() == null) {
+            o.putNull("measurements");
+        } else {
+            o.set("measurements", measurements(r.measurements()));
+        }
+        ObjectNode timings = o.putObject("timings_ms");
+        for (Map.Entry<String, Double> e : r.timingsMs().entrySet()) {
+            timings.put(e.getKey(), round(e.getValue(), 3));
+        }
+        return o;
+    }
+
+    static ObjectNode measurements(LesionMeasurements m) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("area_px", round(m.areaPx(), 1));
+        putNullable(o, "area_mm2", m.areaMm2(), 3);
+        o.put("diameter_px", round(m.diameterPx(), 2));
+        putNullable(o, "diameter_mm", m.diameterMm(), 3);
+        ArrayNode asym = o.putArray("asymmetry_per_axis");
+        for (double a : m.asymmetryPerAxis()) {
+            asym.add(round(a, 4));
+        }
+        o.put("compactness", round(m.compactness(), 4));
+        ArrayNode colours = o.putArray("colours");
+        m.colours().forEach(c -> colours.add(c.label()));
+        ObjectNode abcd = o.putObject("abcd_approximate");
+        abcd.put("asymmetry", m.asymmetryScore());
+        abcd.put("border", m.borderScore());
+        abcd.put("colours", m.colours().size());
+        abcd.put("differential_structures_assumed", LesionMeasurements.DIFFERENTIAL_STRUCTURES_ASSUMED);
+        abcd.put("tds", round(m.tdsApproximate(), 2));
+        abcd.put("note", "approximate secondary indicator, not a diagnosis; structures not assessed");
+        return o;
+    }
+
+    public static ObjectNode error(String source, String message) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("source", source);
+        o.put("status", "error");
+        o.put("error", message);
+        return o;
+    }
+
+    private static void putNullable(ObjectNode o, String key, Double v, int digits) {
+        if (v == null) {
+            o.putNull(key);
+        } else {
+            o.put(key, round(v, digits));
+        }
+    }
+
+    public static double round(double v, int digits) {
+        if (!Double.isFinite(v)) {
+            return v;
+        }
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

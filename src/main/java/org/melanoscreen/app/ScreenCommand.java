@@ -1,0 +1,78 @@
+package org.melanoscreen.app;
+
+import org.melanoscreen.analysis.ScreeningPipeline;
+import org.melanoscreen.analysis.ScreeningResult;
+import org.melanoscreen.analysis.StageTimings;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.imaging.ImageException;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.ModelSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "screen", mixinStandardHelpOptions = true,
+        description = "Screen dermoscopic images: risk (REFER / LOW / RETAKE), melanoma probability, lesion "
+                + "measurements and per-stage timings, one result per image.")
+final class ScreenCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR", description = "JPEG or PNG files, or folders of them.")
+    List<Path> inputs;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--overlay", paramLabel = "DIR",
+            description = "Write a PNG per image with the lesion contour, risk and probability drawn on it.")
+    Path overlayDir;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = System.out;
+        List<Inputs.Problem> problems = new ArrayList<>();
+        List<Path> files = Inputs.expand(inputs, problems);
+        problems.forEach(p -> output.error(p.source(), p.message()));
+        int failed = problems.size();
+        try (ModelSet models = modelOptions.loadModels()) {
+            ScreeningPipeline pipeline = modelOptions.pipeline(models);
+            OverlayWriter overlays = overlayDir == null ? null : new OverlayWriter(overlayDir);
+            if (!output.json) {
+                out.println(TableFormat.header());
+            }
+            for (Path file : files) {
+                StageTimings timings = new StageTimings();
+                try (Frame frame = pipeline.decoder().decode(file)) {
+                    timings.stop(StageTimings.DECODE);
+                    ScreeningResult result = pipeline.screen(frame, timings);
+                    if (overlays != null) {
+                        overlays.write(frame, result);
+                    }
+                    out.println(output.json ? ResultJson.result(result).toString() : TableFormat.row(result));
+                } catch (ImageException | ModelException e) {
+                    failed++;
+                    output.error(file.toString(), e.getMessage());
+                } catch (IOException e) {
+                    failed++;
+                    output.error(file.toString(), file + ": " + e.getMessage());
+                }
+            }
+        } catch (ModelException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
+        if (!output.json) {
+            System.err.printf(Locale.ROOT, "%d image(s), %d failed%n", files.size() + problems.size(), failed);
+        }
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,91 @@
+package org.melanoscreen.eval;
+
+import org.melanoscreen.analysis.ScreeningPipeline;
+import org.melanoscreen.analysis.StageTimings;
+import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.imaging.ImageException;
+import org.melanoscreen.model.Classifier;
+import org.melanoscreen.model.ModelException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs the device pipeline over a labelled data set and computes the figures of {@link EvalReport}.
+ * Unlike the device, evaluation classifies every image: with an empty mask the classifier sees the whole frame,
+ * so every labelled image counts (as the recipe's evaluation does).
+ */
+public final class Evaluator {
+    private final ScreeningPipeline pipeline;
+
+    public Evaluator(ScreeningPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    public EvalReport evaluate(Dataset dataset, IntConsumer progress) {
+        List<EvalReport.Row> rows = new ArrayList<>();
+        int done = 0;
+        for (Dataset.Item item : dataset.items()) {
+            rows.add(evaluate(item));
+            progress.accept(++done);
+        }
+        return summarise(rows, dataset.problems().size(), pipeline.classifier().manifest().referral().threshold());
+    }
+
+    private EvalReport.Row evaluate(Dataset.Item item) {
+        try (Frame frame = pipeline.decoder().decode(item.image())) {
+            ScreeningPipeline.Segmentation seg = pipeline.segment(frame, new StageTimings());
+            Classifier classifier = pipeline.classifier();
+            int[] region = classifier.region(frame, seg.mask());
+            float probability = classifier.classify(classifier.input(frame, region, seg.mask())).melanomaProbability();
+            double dice = Double.NaN;
+            double jaccard = Double.NaN;
+            if (item.mask() != null) {
+                BinaryMask truth = MaskFiles.read(item.mask(), seg.mask().width(), seg.mask().height());
+                double[] overlap = SegmentationMetrics.overlap(seg.mask(), truth);
+                dice = overlap[0];
+                jaccard = overlap[1];
+            }
+            return new EvalReport.Row(item.id(), item.melanoma(), probability, seg.mask().area(), dice, jaccard, null);
+        } catch (ImageException | ModelException | IOException e) {
+            return new EvalReport.Row(item.id(), item.melanoma(), Double.NaN, 0, Double.NaN, Double.NaN,
+                    e.getMessage());
+        }
+    }
+
+    static EvalReport summarise(List<EvalReport.Row> rows, int labelProblems, double threshold) {
+        List<EvalReport.Row> ok = rows.stream().filter(r -> r.error() == null).toList();
+        double[] scores = ok.stream().mapToDouble(EvalReport.Row::probability).toArray();
+        int[] labels = ok.stream().mapToInt(EvalReport.Row::melanoma).toArray();
+        long[] confusion = BinaryMetrics.confusion(scores, labels, threshold);
+        double[] dice = ok.stream().mapToDouble(EvalReport.Row::dice).filter(Double::isFinite).toArray();
+        double[] jaccard = ok.stream().mapToDouble(EvalReport.Row::jaccard).filter(Double::isFinite).toArray();
+        boolean bothClasses = confusion[0] + confusion[3] > 0 && confusion[1] + confusion[2] > 0;
+        return new EvalReport(
+                rows.size() + labelProblems,
+                rows.size() - ok.size() + labelProblems,
+                (int) (confusion[0] + confusion[3]),
+                BinaryMetrics.auc(scores, labels),
+                bothClasses ? BinaryMetrics.aucConfidenceInterval(scores, labels, 0)
+                        : new double[]{Double.NaN, Double.NaN},
+                threshold,
+                BinaryMetrics.sensitivity(confusion),
+                BinaryMetrics.specificity(confusion),
+                BinaryMetrics.f1(confusion),
+                scores.length == 0 ? Double.NaN : BinaryMetrics.logLoss(scores, labels),
+                bothClasses ? BinaryMetrics.balancedAccuracy(confusion) : Double.NaN,
+                scores.length == 0 ? Double.NaN : BinaryMetrics.expectedCalibrationError(scores, labels),
+                dice.length,
+                mean(dice),
+                mean(jaccard),
+                mean(java.util.Arrays.stream(jaccard).map(SegmentationMetrics::thresholdedJaccard).toArray()),
+                List.copyOf(rows));
+    }
+
+    private static double mean(double[] v) {
+        return v.length == 0 ? Double.NaN : java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    }
+}

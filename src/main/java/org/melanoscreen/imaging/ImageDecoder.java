@@ -1,0 +1,122 @@
+package org.melanoscreen.imaging;
+
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Decodes dermoscopic images (JPEG, PNG) into 8-bit RGB {@link Frame}s, honouring EXIF orientation, and
+ * refuses anything the screening models were not made for: other formats, truncated or corrupt data,
+ * grayscale, 16-bit, alpha channels and images too large to decode safely.
+ */
+public final class ImageDecoder {
+    /** The default limit: 8000 x 6000, far above any dermatoscope, far below what would exhaust memory. */
+    public static final long DEFAULT_MAX_PIXELS = 48_000_000L;
+    private static final int MIN_SIDE = 32;
+
+    private final long maxPixels;
+
+    public ImageDecoder() {
+        this(DEFAULT_MAX_PIXELS);
+    }
+
+    public ImageDecoder(long maxPixels) {
+        OpenCvLoader.load();
+        this.maxPixels = maxPixels;
+    }
+
+    public Frame decode(Path file) throws ImageException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ImageException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ImageException(file + ": cannot be read (" + e.getMessage() + ")");
+        } catch (OutOfMemoryError e) {
+            throw new ImageException(file + ": file too large to read");
+        }
+        return decode(bytes, file.toString());
+    }
+
+    public Frame decode(byte[] bytes, String name) throws ImageException {
+        if (bytes.length == 0) {
+            throw new ImageException(name + ": empty file (0 bytes)");
+        }
+        ImageHeader header = ImageHeader.parse(bytes, name);
+        check(header, name);
+        Mat bgr;
+        try (MatScope scope = new MatScope()) {
+            MatOfByte encoded = scope.add(new MatOfByte(bytes));
+            bgr = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
+        }
+        if (bgr.empty() || bgr.cols() != header.width() || bgr.rows() != header.height()) {
+            bgr.release();
+            throw new ImageException(name + ": corrupt " + header.format() + " data (cannot be decoded)");
+        }
+        Mat rgb = new Mat();
+        try (MatScope scope = new MatScope()) {
+            scope.add(bgr);
+            Imgproc.cvtColor(bgr, rgb, Imgproc.COLOR_BGR2RGB);
+        }
+        return new Frame(orient(rgb, header.exifOrientation()), name);
+    }
+
+    private void check(ImageHeader h, String name) throws ImageException {
+        if (h.width() <= 0 || h.height() <= 0) {
+            throw new ImageException(name + ": corrupt " + h.format() + " (size " + h.width() + "x" + h.height() + ")");
+        }
+        if ((long) h.width() * h.height() > maxPixels) {
+            throw new ImageException(name + ": image " + h.width() + "x" + h.height() + " is too large (limit "
+                    + maxPixels / 1_000_000 + " megapixels)");
+        }
+        if (h.width() < MIN_SIDE || h.height() < MIN_SIDE) {
+            throw new ImageException(name + ": image " + h.width() + "x" + h.height() + " is too small (at least "
+                    + MIN_SIDE + " pixels a side)");
+        }
+        if (h.channels() < 3) {
+            throw new ImageException(name + ": grayscale image; screening needs colour (RGB)");
+        }
+        if (h.channels() > 3 && h.format() == ImageHeader.Format.JPEG) {
+            throw new ImageException(name + ": CMYK JPEG; screening needs RGB");
+        }
+        if (h.alpha()) {
+            throw new ImageException(name + ": image has an alpha channel; save it as RGB without transparency");
+        }
+        if (h.bitsPerSample() != 8) {
+            throw new ImageException(name + ": " + h.bitsPerSample() + "-bit image; screening needs 8-bit RGB");
+        }
+    }
+
+    /** Returns the image turned upright for EXIF orientation 2..8 (PIL's exif_transpose), releasing the input. */
+    private static Mat orient(Mat m, int orientation) {
+        if (orientation <= 1) {
+            return m;
+        }
+        Mat out = new Mat();
+        switch (orientation) {
+            case 2 -> Core.flip(m, out, 1);
+            case 3 -> Core.rotate(m, out, Core.ROTATE_180);
+            case 4 -> Core.flip(m, out, 0);
+            case 5 -> Core.transpose(m, out);
+            case 6 -> Core.rotate(m, out, Core.ROTATE_90_CLOCKWISE);
+            case 7 -> {
+                try (MatScope scope = new MatScope()) {
+                    Mat turned = scope.mat();
+                    Core.rotate(m, turned, Core.ROTATE_90_CLOCKWISE);
+                    Core.flip(turned, out, 0);
+                }
+            }
+            default -> Core.rotate(m, out, Core.ROTATE_90_COUNTERCLOCKWISE);
+        }
+        m.release();
+        return out;
+    }
+}

@@ -1,0 +1,104 @@
+package org.melanoscreen.model;
+
+import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.imaging.ColourConstancy;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.imaging.MatScope;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Rect;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * Builds a model's input tensor from a frame exactly as its manifest says ({@code models/CONTRACT.md}):
+ * region, float bilinear resize, optional Shades of Gray, scale/mean/std, NCHW.
+ */
+public final class InputPreprocessor {
+    private final Manifest.InputSpec spec;
+
+    public InputPreprocessor(Manifest.InputSpec spec) {
+        this.spec = spec;
+    }
+
+    /** The whole frame as input. */
+    public float[] full(Frame frame) {
+        return prepare(frame, new int[]{0, 0, frame.width(), frame.height()}, null);
+    }
+
+    /**
+     * The frame region {@code rect} = {x0, y0, x1, y1} as input; with {@code mask} (at the segmenter's
+     * resolution, mapped onto the whole frame) the pixels outside the lesion are blanked to the value that
+     * normalises to zero.
+     */
+    public float[] prepare(Frame frame, int[] rect, BinaryMask mask) {
+        int cropWidth = rect[2] - rect[0];
+        int cropHeight = rect[3] - rect[1];
+        float[] hwc;
+        try (MatScope scope = new MatScope()) {
+            Mat region = scope.add(frame.rgb().submat(new Rect(rect[0], rect[1], cropWidth, cropHeight)));
+            Mat floats = scope.mat();
+            region.convertTo(floats, CvType.CV_32FC3);
+            if (mask != null) {
+                blankOutside(floats, rect, mask, frame.width(), frame.height());
+            }
+            Mat sized = floats;
+            if (cropWidth != spec.width() || cropHeight != spec.height()) {
+                sized = scope.mat();
+                Imgproc.resize(floats, sized, new Size(spec.width(), spec.height()), 0, 0, Imgproc.INTER_LINEAR);
+            }
+            hwc = new float[spec.width() * spec.height() * 3];
+            sized.get(0, 0, hwc);
+        }
+        if (spec.colourConstancy() != null) {
+            ColourConstancy.shadesOfGray(hwc, spec.colourConstancy().p());
+        }
+        return normaliseToNchw(hwc);
+    }
+
+    private void blankOutside(Mat floats, int[] rect, BinaryMask mask, int frameWidth, int frameHeight) {
+        int w = floats.cols();
+        int h = floats.rows();
+        float[] pixels = new float[w * h * 3];
+        floats.get(0, 0, pixels);
+        float[] fill = new float[3];
+        for (int c = 0; c < 3; c++) {
+            fill[c] = spec.mean()[c] / spec.scale();
+        }
+        int[] maskColumn = new int[w];
+        for (int x = 0; x < w; x++) {
+            maskColumn[x] = Math.min(mask.width() - 1,
+                    (int) Math.floor((rect[0] + x + 0.5) * mask.width() / frameWidth));
+        }
+        byte[] m = mask.pixels();
+        for (int y = 0; y < h; y++) {
+            int maskRow = Math.min(mask.height() - 1,
+                    (int) Math.floor((rect[1] + y + 0.5) * mask.height() / frameHeight));
+            int rowOffset = maskRow * mask.width();
+            for (int x = 0; x < w; x++) {
+                if (m[rowOffset + maskColumn[x]] == 0) {
+                    int i = (y * w + x) * 3;
+                    pixels[i] = fill[0];
+                    pixels[i + 1] = fill[1];
+                    pixels[i + 2] = fill[2];
+                }
+            }
+        }
+        floats.put(0, 0, pixels);
+    }
+
+    private float[] normaliseToNchw(float[] hwc) {
+        int plane = spec.width() * spec.height();
+        float[] nchw = new float[plane * 3];
+        float scale = spec.scale();
+        for (int c = 0; c < 3; c++) {
+            float mean = spec.mean()[c];
+            float std = spec.std()[c];
+            int offset = c * plane;
+            for (int i = 0, j = c; i < plane; i++, j += 3) {
+                nchw[offset + i] = (hwc[j] * scale - mean) / std;
+            }
+        }
+        return nchw;
+    }
+}

@@ -1,0 +1,233 @@
+package org.melanoscreen.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import org.tinylog.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * A verified ONNX model: its file matches the manifest's sha256, and the session's input and output names
+ * and shapes match the manifest. Runs one image (batch 1) at a time.
+ */
+public final class OnnxModel implements AutoCloseable {
+    private final Manifest manifest;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final long[] inputShape;
+    private final long outputElements;
+
+    private OnnxModel(Manifest manifest, OrtEnvironment env, OrtSession session, long[] inputShape,
+                      long outputElements) {
+        this.manifest = manifest;
+        this.env = env;
+        this.session = session;
+        this.inputShape = inputShape;
+        this.outputElements = outputElements;
+    }
+
+    /** Reads, verifies and warms up the model in {@code folder}; any problem is a {@link ModelException}. */
+    public static OnnxModel load(Path folder, SessionSettings settings) throws ModelException {
+        Manifest manifest = Manifest.read(folder);
+        Path file = manifest.modelFile();
+        byte[] bytes = readVerified(file, manifest.sha256());
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = settings.toOptions()) {
+            session = env.createSession(bytes, options);
+        } catch (OrtException e) {
+            throw new ModelException(file + ": ONNX Runtime cannot load it (" + firstLine(e.getMessage()) + ")", e);
+        }
+        try {
+            long[] inputShape = checkInput(file, manifest, session);
+            long outputElements = checkOutput(file, manifest, session);
+            OnnxModel model = new OnnxModel(manifest, env, session, inputShape, outputElements);
+            model.run(new float[model.inputLength()]);
+            Logger.info("Loaded model {} {} ({}) from {}", manifest.id(), manifest.version(),
+                    manifest.task().name().toLowerCase(java.util.Locale.ROOT), file);
+            return model;
+        } catch (ModelException | RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private static byte[] readVerified(Path file, String expectedSha) throws ModelException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelException(file + ": model file missing");
+        } catch (IOException e) {
+            throw new ModelException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        if (bytes.length == 0) {
+            throw new ModelException(file + ": model file is empty");
+        }
+        String actual = sha256(bytes);
+        if (!actual.equals(expectedSha)) {
+            throw new ModelException(file + ": sha256 " + actual + " does not match the manifest's " + expectedSha
+                    + " (corrupt, truncated or replaced file)");
+        }
+        return bytes;
+    }
+
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    public static String sha256(Path file) throws IOException {
+        MessageDigest digest = digest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static long[] checkInput(Path file, Manifest manifest, OrtSession session) throws ModelException {
+        Manifest.InputSpec spec = manifest.input();
+        if (session.getNumInputs() != 1) {
+            throw new ModelException(file + ": has " + session.getNumInputs() + " inputs, expected 1");
+        }
+        NodeInfo info;
+        try {
+            info = session.getInputInfo().get(spec.name());
+        } catch (OrtException e) {
+            throw new ModelException(file + ": input metadata unreadable (" + e.getMessage() + ")", e);
+        }
+        if (info == null) {
+            throw new ModelException(file + ": no input named '" + spec.name() + "' (has "
+                    + session.getInputNames() + ")");
+        }
+        long[] expected = {1, 3, spec.height(), spec.width()};
+        long[] actual = tensorShape(file, info);
+        if (!shapeMatches(actual, expected)) {
+            throw new ModelException(file + ": input '" + spec.name() + "' has shape " + Arrays.toString(actual)
+                    + ", manifest says " + Arrays.toString(expected));
+        }
+        return expected;
+    }
+
+    private static long checkOutput(Path file, Manifest manifest, OrtSession session) throws ModelException {
+        Manifest.OutputSpec spec = manifest.output();
+        NodeInfo info;
+        try {
+            info = session.getOutputInfo().get(spec.name());
+        } catch (OrtException e) {
+            throw new ModelException(file + ": output metadata unreadable (" + e.getMessage() + ")", e);
+        }
+        if (info == null) {
+            throw new ModelException(file + ": no output named '" + spec.name() + "' (has "
+                    + session.getOutputNames() + ")");
+        }
+        Manifest.InputSpec in = manifest.input();
+        long[] expected = manifest.task() == Manifest.Task.SEGMENTATION
+                ? new long[]{1, 1, in.height(), in.width()}
+                : new long[]{1, spec.classNames().size()};
+        long[] actual = tensorShape(file, info);
+        if (!shapeMatches(actual, expected)) {
+            throw new ModelException(file + ": output '" + spec.name() + "' has shape " + Arrays.toString(actual)
+                    + ", manifest implies " + Arrays.toString(expected));
+        }
+        return Arrays.stream(expected).reduce(1, (a, b) -> a * b);
+    }
+
+    private static long[] tensorShape(Path file, NodeInfo info) throws ModelException {
+        if (!(info.getInfo() instanceof TensorInfo tensor)) {
+            throw new ModelException(file + ": '" + info.getName() + "' is not a tensor");
+        }
+        if (tensor.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            throw new ModelException(file + ": '" + info.getName() + "' is " + tensor.type + ", expected float32");
+        }
+        return tensor.getShape();
+    }
+
+    /** A dynamic dimension (negative) matches anything; the batch dimension must be dynamic or 1. */
+    private static boolean shapeMatches(long[] actual, long[] expected) {
+        if (actual.length != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < actual.length; i++) {
+            if (actual[i] >= 0 && actual[i] != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    public int inputLength() {
+        return Math.toIntExact(inputShape[1] * inputShape[2] * inputShape[3]);
+    }
+
+    /** Runs the model on one NCHW input of {@link #inputLength()} floats and returns its raw output. */
+    public float[] run(float[] input) throws ModelException {
+        if (input.length != inputLength()) {
+            throw new IllegalArgumentException("input has " + input.length + " floats, model needs " + inputLength());
+        }
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), inputShape);
+             OrtSession.Result result = session.run(Map.of(manifest.input().name(), tensor),
+                     java.util.Set.of(manifest.output().name()))) {
+            OnnxTensor out = (OnnxTensor) result.get(0);
+            FloatBuffer buffer = out.getFloatBuffer();
+            if (buffer.remaining() != outputElements) {
+                throw new ModelException(manifest.modelFile() + ": produced " + buffer.remaining()
+                        + " values, expected " + outputElements);
+            }
+            float[] values = new float[buffer.remaining()];
+            buffer.get(values);
+            return values;
+        } catch (OrtException e) {
+            throw new ModelException(manifest.modelFile() + ": inference failed (" + firstLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            Logger.warn("Closing an ONNX session failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session);
+    }
+}

@@ -1,0 +1,97 @@
+package org.melanoscreen.model;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import org.tinylog.Logger;
+
+import java.util.EnumSet;
+import java.util.Locale;
+
+/** ONNX Runtime session options taken from configuration. */
+public record SessionSettings(int intraOpThreads, OptimisationLevel optimisation, ExecutionProvider provider) {
+
+    public enum OptimisationLevel {
+        DISABLED(OrtSession.SessionOptions.OptLevel.NO_OPT),
+        BASIC(OrtSession.SessionOptions.OptLevel.BASIC_OPT),
+        EXTENDED(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT),
+        ALL(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+
+        private final OrtSession.SessionOptions.OptLevel ort;
+
+        OptimisationLevel(OrtSession.SessionOptions.OptLevel ort) {
+            this.ort = ort;
+        }
+    }
+
+    public enum ExecutionProvider {
+        CPU(OrtProvider.CPU), CUDA(OrtProvider.CUDA), TENSORRT(OrtProvider.TENSOR_RT);
+
+        private final OrtProvider ort;
+
+        ExecutionProvider(OrtProvider ort) {
+            this.ort = ort;
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final SessionSettings DEFAULT = new SessionSettings(0, OptimisationLevel.ALL, ExecutionProvider.CPU);
+
+    public SessionSettings {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intra-op threads must be >= 0 (0 = ONNX Runtime's default)");
+        }
+    }
+
+    /**
+     * Builds the options; a GPU provider missing from this ONNX Runtime build is logged and replaced by CPU,
+     * so a Jetson image with a CPU-only runtime still screens.
+     */
+    OrtSession.SessionOptions toOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            if (intraOpThreads > 0) {
+                options.setIntraOpNumThreads(intraOpThreads);
+            }
+            options.setOptimizationLevel(optimisation.ort);
+            if (provider != ExecutionProvider.CPU) {
+                addProvider(options);
+            }
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    /** The provider that sessions built from these settings actually run on. */
+    public ExecutionProvider effectiveProvider() {
+        return provider == ExecutionProvider.CPU || available().contains(provider.ort) ? provider : ExecutionProvider.CPU;
+    }
+
+    private void addProvider(OrtSession.SessionOptions options) {
+        if (!available().contains(provider.ort)) {
+            Logger.warn("Execution provider {} is not in this ONNX Runtime build (available: {}); falling back to CPU",
+                    provider.label(), available());
+            return;
+        }
+        try {
+            if (provider == ExecutionProvider.CUDA) {
+                options.addCUDA(0);
+            } else {
+                options.addTensorrt(0);
+            }
+        } catch (OrtException e) {
+            Logger.warn("Execution provider {} could not be initialised ({}); falling back to CPU",
+                    provider.label(), e.getMessage());
+        }
+    }
+
+    private static EnumSet<OrtProvider> available() {
+        return OrtEnvironment.getAvailableProviders();
+    }
+}
