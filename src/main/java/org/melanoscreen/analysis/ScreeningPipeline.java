@@ -22,22 +22,18 @@ public final class ScreeningPipeline {
     private final Classifier classifier;
     private final LesionMeasurer measurer;
     private final RiskPolicy policy;
+    private final QualityGate gate;
     private final boolean hairRemoval;
 
     public ScreeningPipeline(ImageDecoder decoder, ModelSet models, LesionMeasurer measurer, RiskPolicy policy,
-                             boolean hairRemoval) {
+                             QualitySettings quality, boolean hairRemoval) {
         this.decoder = decoder;
         this.segmenter = models.segmenter();
         this.classifier = models.classifier();
         this.measurer = measurer;
         this.policy = policy;
+        this.gate = new QualityGate(quality, policy);
         this.hairRemoval = hairRemoval;
-    }
-
-    /** A policy with the classifier manifest's referral threshold and the default lesion-size range. */
-    public static RiskPolicy defaultPolicy(ModelSet models) {
-        return new RiskPolicy(models.classifier().manifest().referral().threshold(),
-                RiskPolicy.DEFAULT_MIN_AREA_FRACTION, RiskPolicy.DEFAULT_MAX_AREA_FRACTION);
     }
 
     public ScreeningResult screen(Path file) throws ImageException, ModelException {
@@ -52,10 +48,7 @@ public final class ScreeningPipeline {
         return screen(frame, new StageTimings());
     }
 
-    /**
-     * Screens the frame. The device never classifies without a lesion: with an empty mask the result is RETAKE
-     * and no probability is given.
-     */
+    /** Screens the frame: hair removal if configured, segmentation, quality gate, classification, decision. */
     public ScreeningResult screen(Frame frame, StageTimings timings) throws ModelException {
         timings.start();
         if (hairRemoval) {
@@ -69,12 +62,30 @@ public final class ScreeningPipeline {
 
     private ScreeningResult screenPrepared(Frame frame, StageTimings timings) throws ModelException {
         Segmentation seg = segment(frame, timings);
-        List<String> doubts = policy.lesionDoubts(seg.mask());
+        QualityReport quality = assess(frame, seg, timings);
+        return complete(frame, seg, quality, timings);
+    }
+
+    /** The quality gate's verdict on a segmented frame. */
+    public QualityReport assess(Frame frame, Segmentation seg, StageTimings timings) {
+        timings.start();
+        QualityReport quality = gate.assess(frame, seg.mask());
+        timings.stop(StageTimings.QUALITY);
+        return quality;
+    }
+
+    /**
+     * Classifies, measures and decides for a segmented frame. The device never classifies without a lesion: with
+     * an empty mask the result is RETAKE and no probability is given.
+     */
+    public ScreeningResult complete(Frame frame, Segmentation seg, QualityReport quality, StageTimings timings)
+            throws ModelException {
+        timings.start();
         if (seg.mask().isEmpty()) {
-            RiskPolicy.Decision decision = policy.decide(null, doubts);
+            RiskPolicy.Decision decision = policy.decide(null, quality.reasons());
             return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), null,
-                    policy.referralThreshold(), Map.of(), null, frame.width(), frame.height(), null, seg.mask(),
-                    timings.millis());
+                    policy.referralThreshold(), Map.of(), null, quality, frame.width(), frame.height(), null,
+                    seg.mask(), timings.millis());
         }
         int[] region = classifier.region(frame, seg.mask());
         float[] input = classifier.input(frame, region, seg.mask());
@@ -83,10 +94,10 @@ public final class ScreeningPipeline {
         timings.stop(StageTimings.CLASSIFY);
         LesionMeasurements measurements = measurer.measure(frame, seg.mask());
         timings.stop(StageTimings.MEASURE);
-        RiskPolicy.Decision decision = policy.decide(output.melanomaProbability(), doubts);
+        RiskPolicy.Decision decision = policy.decide(output.melanomaProbability(), quality.reasons());
         return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), output.melanomaProbability(),
-                policy.referralThreshold(), classProbabilities(output), measurements, frame.width(), frame.height(),
-                region, seg.mask(), timings.millis());
+                policy.referralThreshold(), classProbabilities(output), measurements, quality, frame.width(),
+                frame.height(), region, seg.mask(), timings.millis());
     }
 
     /** The segmenter's probability map and mask. */

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param melanomaProbability null when the classifier did not run (no lesion found)
  * @param classProbabilities  the classifier's probabilities per class name, empty when it did not run
  * @param measurements        null when no lesion was found
+ * @param quality             the quality gate's figures and verdict
  * @param region              the frame region {x0, y0, x1, y1} the classifier saw, null when it did not run
  * @param mask                the lesion mask at the segmenter's resolution
  */
@@ -22,6 +23,7 @@ public record ScreeningResult(
         double referralThreshold,
         Map<String, Float> classProbabilities,
         LesionMeasurements measurements,
+        QualityReport quality,
         int frameWidth,
         int frameHeight,
         int[] region,

@@ -11,6 +11,7 @@ public final class StageTimings {
     public static final String PREPROCESS = "preprocess";
     public static final String SEGMENT = "segment";
     public static final String POSTPROCESS = "postprocess";
+    public static final String QUALITY = "quality";
     public static final String CLASSIFY = "classify";
     public static final String MEASURE = "measure";
 

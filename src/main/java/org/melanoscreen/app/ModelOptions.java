@@ -1,6 +1,7 @@
 package org.melanoscreen.app;
 
 import org.melanoscreen.analysis.LesionMeasurer;
+import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.RiskPolicy;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.imaging.ImageDecoder;
@@ -64,7 +65,7 @@ public final class ModelOptions {
         RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold(), minLesionArea,
                 maxLesionArea);
         return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(pixelPitchMm), policy,
-                hairRemoval);
+                QualitySettings.DEFAULT, hairRemoval);
     }
 
     /** {@code ./models} when run from the project, else the {@code models} folder beside the jar's folder. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.melanoscreen.analysis.LesionMeasurements;
+import org.melanoscreen.analysis.QualityReport;
 import org.melanoscreen.analysis.ScreeningResult;
 
 import java.util.Map;
@@ -45,6 +46,7 @@ public final class ResultJson {
         } else {
             o.set("measurements", measurements(r.measurements()));
         }
+        o.set("quality", quality(r.quality()));
         ObjectNode timings = o.putObject("timings_ms");
         for (Map.Entry<String, Double> e : r.timingsMs().entrySet()) {
             timings.put(e.getKey(), round(e.getValue(), 3));
@@ -75,6 +77,21 @@ public final class ResultJson {
         return o;
     }
 
+    static ObjectNode quality(QualityReport q) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("passed", q.passed());
+        ArrayNode reasons = o.putArray("reasons");
+        q.reasons().forEach(reasons::add);
+        putNullable(o, "sharpness", q.sharpness(), 4);
+        o.put("clipped_high", round(q.clippedHigh(), 4));
+        o.put("clipped_low", round(q.clippedLow(), 4));
+        o.put("mean_luma", round(q.meanLuma(), 1));
+        o.put("colour_cast", round(q.colourCast(), 4));
+        putNullable(o, "centre_offset", q.centreOffset(), 4);
+        o.put("lesion_area_fraction", round(q.lesionAreaFraction(), 4));
+        return o;
+    }
+
     public static ObjectNode error(String source, String message) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("source", source);
@@ -84,7 +101,7 @@ public final class ResultJson {
     }
 
     private static void putNullable(ObjectNode o, String key, Double v, int digits) {
-        if (v == null) {
+        if (v == null || v.isNaN()) {
             o.putNull(key);
         } else {
             o.put(key, round(v, digits));

@@ -73,6 +73,7 @@ public record SyntheticLesion(byte[] rgb, BinaryMask mask, int width, int height
             float[] edge = softened(scope, outline, Math.max(1.0, radius * 0.04));
             float[] inner = softened(scope, core, Math.max(1.5, radius * 0.15));
             float[] lesionTexture = smoothNoise(scope, w, h, random, 6);
+            float[] network = smoothNoise(scope, w, h, random, Math.max(8, w / 6));
             double[] light = {150 + 20 * random.nextDouble(), 95 + 15 * random.nextDouble(), 60 + 10 * random.nextDouble()};
             double[] dark = {70 + 15 * random.nextDouble(), 40 + 10 * random.nextDouble(), 30 + 10 * random.nextDouble()};
             for (int i = 0; i < w * h; i++) {
@@ -81,7 +82,7 @@ public record SyntheticLesion(byte[] rgb, BinaryMask mask, int width, int height
                     continue;
                 }
                 double d = inner[i];
-                double t = 1 + 0.25 * lesionTexture[i];
+                double t = 1 + 0.25 * lesionTexture[i] + 0.25 * network[i];
                 for (int c = 0; c < 3; c++) {
                     double pigment = ((1 - d) * light[c] + d * dark[c]) * t;
                     image[3 * i + c] = (float) ((1 - a) * image[3 * i + c] + a * pigment);
@@ -112,10 +113,11 @@ public record SyntheticLesion(byte[] rgb, BinaryMask mask, int width, int height
     private static Mat skin(MatScope scope, int w, int h, SplittableRandom random) {
         double[] base = {215 + 25 * random.nextDouble(), 165 + 25 * random.nextDouble(), 140 + 25 * random.nextDouble()};
         float[] texture = smoothNoise(scope, w, h, random, 10);
+        float[] pores = smoothNoise(scope, w, h, random, Math.max(8, w / 5));
         float[] pixels = new float[w * h * 3];
         for (int i = 0; i < w * h; i++) {
             for (int c = 0; c < 3; c++) {
-                pixels[3 * i + c] = (float) (base[c] * (1 + 0.05 * texture[i]));
+                pixels[3 * i + c] = (float) (base[c] * (1 + 0.05 * texture[i] + 0.04 * pores[i]));
             }
         }
         Mat skin = scope.add(new Mat(h, w, CvType.CV_32FC3));

@@ -1,0 +1,221 @@
+package org.melanoscreen.analysis;
+
+import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.imaging.MatScope;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides whether a frame is good enough to screen: focus on the lesion, exposure, colour cast, and a lesion
+ * that is present, centred, clear of the border and of a sane size. Works on a copy scaled to a fixed width so
+ * that its thresholds do not depend on the camera's resolution.
+ */
+public final class QualityGate {
+    static final int WORKING_WIDTH = 256;
+    /** Chromaticity (r, g, b summing to 1) of typical skin under a dermatoscope's white light. */
+    private static final double[] SKIN_CHROMATICITY = {0.42, 0.32, 0.26};
+    /** Share of the frame, around its centre, used for exposure: dermatoscope images have dark corners. */
+    private static final double CENTRAL_SHARE = 0.6;
+    /** Smoothing before the focus measure, so that sensor noise does not pass for detail. */
+    private static final double NOISE_SIGMA = 1.0;
+    /** Length of the re-blur filter of the focus measure. */
+    private static final int BLUR_TAPS = 9;
+
+    private final QualitySettings settings;
+    private final RiskPolicy lesionPolicy;
+
+    public QualityGate(QualitySettings settings, RiskPolicy lesionPolicy) {
+        this.settings = settings;
+        this.lesionPolicy = lesionPolicy;
+    }
+
+    public QualityReport assess(Frame frame, BinaryMask mask) {
+        int w = WORKING_WIDTH;
+        int h = Math.max(1, (int) Math.round((double) frame.height() * w / frame.width()));
+        byte[] rgb = new byte[w * h * 3];
+        float[] gray = new float[w * h];
+        try (MatScope scope = new MatScope()) {
+            Mat small = scope.mat();
+            Imgproc.resize(frame.rgb(), small, new Size(w, h), 0, 0, Imgproc.INTER_AREA);
+            small.get(0, 0, rgb);
+            Mat g = scope.mat();
+            Imgproc.cvtColor(small, g, Imgproc.COLOR_RGB2GRAY);
+            Mat gf = scope.mat();
+            g.convertTo(gf, CvType.CV_32F);
+            Imgproc.GaussianBlur(gf, gf, new Size(0, 0), NOISE_SIGMA);
+            gf.get(0, 0, gray);
+        }
+        List<String> reasons = new ArrayList<>();
+        double[] exposure = exposure(rgb, w, h);
+        if (exposure[0] > settings.maxClippedHigh()) {
+            reasons.add(percent("over-exposed: %.0f%% of the centre is saturated", exposure[0]));
+        }
+        if (exposure[1] > settings.maxClippedLow()) {
+            reasons.add(percent("under-exposed: %.0f%% of the centre is black", exposure[1]));
+        }
+        if (exposure[2] < settings.minMeanLuma()) {
+            reasons.add(String.format(Locale.ROOT, "too dark (mean brightness %.0f)", exposure[2]));
+        } else if (exposure[2] > settings.maxMeanLuma()) {
+            reasons.add(String.format(Locale.ROOT, "too bright (mean brightness %.0f)", exposure[2]));
+        }
+        double cast = colourCast(rgb, mask, w, h);
+        if (cast > settings.maxColourCast()) {
+            reasons.add(String.format(Locale.ROOT, "colour cast (%.2f from skin colour)", cast));
+        }
+        double sharpness = Double.NaN;
+        double offset = Double.NaN;
+        double area = (double) mask.area() / (mask.width() * mask.height());
+        List<String> lesionDoubts = lesionPolicy.lesionDoubts(mask);
+        reasons.addAll(lesionDoubts);
+        if (!mask.isEmpty()) {
+            sharpness = sharpness(gray, mask, w, h);
+            if (sharpness < settings.minSharpness()) {
+                reasons.add(String.format(Locale.ROOT, "out of focus (sharpness %.3f)", sharpness));
+            }
+            offset = centreOffset(mask);
+            if (offset > settings.maxCentreOffset()) {
+                reasons.add(percent("lesion not centred (%.0f%% of the diagonal off centre)", offset));
+            }
+        }
+        return new QualityReport(reasons.isEmpty(), List.copyOf(reasons), sharpness, exposure[0], exposure[1],
+                exposure[2], cast, offset, area);
+    }
+
+    private static String percent(String format, double share) {
+        return String.format(Locale.ROOT, format, 100 * share);
+    }
+
+    /** {share saturated, share black, mean luma} over the central region. */
+    private static double[] exposure(byte[] rgb, int w, int h) {
+        int x0 = (int) (w * (1 - CENTRAL_SHARE) / 2);
+        int y0 = (int) (h * (1 - CENTRAL_SHARE) / 2);
+        int x1 = w - x0;
+        int y1 = h - y0;
+        long high = 0, low = 0, n = 0;
+        double luma = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                int i = 3 * (y * w + x);
+                int r = rgb[i] & 0xFF, g = rgb[i + 1] & 0xFF, b = rgb[i + 2] & 0xFF;
+                if (r >= 250 || g >= 250 || b >= 250) {
+                    high++;
+                }
+                double l = 0.299 * r + 0.587 * g + 0.114 * b;
+                if (l <= 8) {
+                    low++;
+                }
+                luma += l;
+                n++;
+            }
+        }
+        return new double[]{(double) high / n, (double) low / n, luma / n};
+    }
+
+    /** Distance of the mean chromaticity of the non-lesion, non-dark pixels from typical skin. */
+    private static double colourCast(byte[] rgb, BinaryMask mask, int w, int h) {
+        double[] sum = new double[3];
+        long n = 0;
+        for (int y = 0; y < h; y++) {
+            int my = Math.min(mask.height() - 1, y * mask.height() / h);
+            for (int x = 0; x < w; x++) {
+                int mx = Math.min(mask.width() - 1, x * mask.width() / w);
+                if (mask.get(mx, my)) {
+                    continue;
+                }
+                int i = 3 * (y * w + x);
+                int r = rgb[i] & 0xFF, g = rgb[i + 1] & 0xFF, b = rgb[i + 2] & 0xFF;
+                int total = r + g + b;
+                if (total < 60) {
+                    continue;
+                }
+                sum[0] += (double) r / total;
+                sum[1] += (double) g / total;
+                sum[2] += (double) b / total;
+                n++;
+            }
+        }
+        if (n == 0) {
+            return 0;
+        }
+        double d = 0;
+        for (int c = 0; c < 3; c++) {
+            d += Math.pow(sum[c] / n - SKIN_CHROMATICITY[c], 2);
+        }
+        return Math.sqrt(d);
+    }
+
+    /**
+     * 1 minus the blur estimate of Crete et al. (2007) over the lesion's bounding box grown by a quarter: how much
+     * of the neighbouring-pixel variation a strong re-blur removes. An already blurred image loses little, a sharp
+     * one a lot, and the ratio hardly depends on the lesion's contrast.
+     */
+    private static double sharpness(float[] gray, BinaryMask mask, int w, int h) {
+        int[] b = mask.bbox();
+        double sx = (double) w / mask.width();
+        double sy = (double) h / mask.height();
+        int gx = (int) ((b[2] - b[0]) * sx / 4);
+        int gy = (int) ((b[3] - b[1]) * sy / 4);
+        int x0 = Math.max(0, (int) (b[0] * sx) - gx);
+        int x1 = Math.min(w, (int) Math.ceil(b[2] * sx) + gx);
+        int y0 = Math.max(0, (int) (b[1] * sy) - gy);
+        int y1 = Math.min(h, (int) Math.ceil(b[3] * sy) + gy);
+        if (x1 - x0 < 3 || y1 - y0 < 3) {
+            return 0;
+        }
+        return 1 - Math.max(blurAlong(gray, w, x0, y0, x1, y1, 1, 0), blurAlong(gray, w, x0, y0, x1, y1, 0, 1));
+    }
+
+    private static double blurAlong(float[] gray, int w, int x0, int y0, int x1, int y1, int dx, int dy) {
+        int half = BLUR_TAPS / 2;
+        double original = 0, lost = 0;
+        for (int y = y0 + dy; y < y1; y++) {
+            for (int x = x0 + dx; x < x1; x++) {
+                double d = Math.abs(gray[y * w + x] - gray[(y - dy) * w + x - dx]);
+                double blurred = Math.abs(boxMean(gray, w, x, y, x0, y0, x1, y1, dx, dy, half)
+                        - boxMean(gray, w, x - dx, y - dy, x0, y0, x1, y1, dx, dy, half));
+                original += d;
+                lost += Math.max(0, d - blurred);
+            }
+        }
+        return original == 0 ? 1 : (original - lost) / original;
+    }
+
+    private static double boxMean(float[] gray, int w, int x, int y, int x0, int y0, int x1, int y1, int dx, int dy,
+                                  int half) {
+        double sum = 0;
+        int n = 0;
+        for (int k = -half; k <= half; k++) {
+            int xx = x + k * dx;
+            int yy = y + k * dy;
+            if (xx >= x0 && xx < x1 && yy >= y0 && yy < y1) {
+                sum += gray[yy * w + xx];
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    private static double centreOffset(BinaryMask mask) {
+        double cx = 0, cy = 0;
+        long n = 0;
+        for (int y = 0, i = 0; y < mask.height(); y++) {
+            for (int x = 0; x < mask.width(); x++, i++) {
+                if (mask.pixels()[i] != 0) {
+                    cx += x + 0.5;
+                    cy += y + 0.5;
+                    n++;
+                }
+            }
+        }
+        double dx = cx / n - mask.width() / 2.0;
+        double dy = cy / n - mask.height() / 2.0;
+        return Math.hypot(dx, dy) / Math.hypot(mask.width(), mask.height());
+    }
+}
