@@ -1,0 +1,43 @@
+"""Tiny models in the full contract format for the Java runtime's unit tests (no ../shared needed):
+a few steps on generated images with a tiny MobileNetV2-style network, exported like the real models.
+
+  /usr/bin/python3 models/training/make_tiny.py --out src/test/resources/tiny-models
+writes seg/ (64x96 segmenter), cls/ (32x32, crop, Shades of Gray, sigmoid) and
+cls-masked/ (32x32, masked_crop, no colour constancy, softmax 3-class)."""
+import argparse
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export  # noqa: E402
+import train_cls  # noqa: E402
+import train_seg  # noqa: E402
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seg-epochs", type=int, default=14)
+    args = ap.parse_args(argv)
+    work = tempfile.mkdtemp(prefix="tiny-")
+    seg = os.path.join(args.out, "seg")
+    train_seg.main(["--smoke", "--threads", "1", "--id", "tiny-seg", "--version", "0.0.1", "--height", "64", "--width", "96",
+                    "--epochs", str(args.seg_epochs), "--steps", "8", "--batch", "8", "--lr", "2e-2", "--patience", "100",
+                    "--out", seg, "--workdir", os.path.join(work, "seg")])
+    train_cls.main(["--smoke", "--threads", "1", "--id", "tiny-cls", "--version", "0.0.1", "--size", "32", "--region", "crop",
+                    "--margin", "0.15", "--cc", "sog", "--classes", "1", "--top-epochs", "5", "--epochs", "2",
+                    "--steps", "2", "--batch", "8", "--segmenter", seg, "--out", os.path.join(args.out, "cls"),
+                    "--workdir", os.path.join(work, "cls")])
+    train_cls.main(["--smoke", "--threads", "1", "--id", "tiny-cls-masked", "--version", "0.0.1", "--size", "32",
+                    "--region", "masked_crop", "--margin", "0.1", "--cc", "none", "--classes", "3",
+                    "--top-epochs", "5", "--epochs", "2", "--steps", "2", "--batch", "8", "--segmenter", seg,
+                    "--out", os.path.join(args.out, "cls-masked"), "--workdir", os.path.join(work, "clsm")])
+    for name in ("seg", "cls", "cls-masked"):
+        problems = export.verify_folder(os.path.join(args.out, name))
+        print(name, "OK" if not problems else problems)
+        assert not problems
+
+
+if __name__ == "__main__":
+    main()
