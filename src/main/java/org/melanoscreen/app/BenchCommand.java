@@ -1,6 +1,7 @@
 package org.melanoscreen.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
 import org.melanoscreen.analysis.StageTimings;

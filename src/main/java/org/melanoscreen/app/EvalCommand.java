@@ -1,6 +1,7 @@
 package org.melanoscreen.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.eval.BinaryMetrics;
 import org.melanoscreen.eval.Dataset;
 import org.melanoscreen.eval.EvalReport;

@@ -1,5 +1,6 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.analysis.ResultJson;
 import picocli.CommandLine.Option;
 
 /** Output options shared by every command. */

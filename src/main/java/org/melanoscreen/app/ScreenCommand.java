@@ -1,5 +1,7 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.analysis.OverlayRenderer;
+import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
 import org.melanoscreen.analysis.StageTimings;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +49,9 @@ final class ScreenCommand implements Callable<Integer> {
         int failed = problems.size();
         try (ModelSet models = modelOptions.loadModels()) {
             ScreeningPipeline pipeline = modelOptions.pipeline(models);
-            OverlayWriter overlays = overlayDir == null ? null : new OverlayWriter(overlayDir);
+            if (overlayDir != null) {
+                Files.createDirectories(overlayDir);
+            }
             if (!output.json) {
                 out.println(TableFormat.header());
             }
@@ -55,8 +60,9 @@ final class ScreenCommand implements Callable<Integer> {
                 try (Frame frame = pipeline.decoder().decode(file)) {
                     timings.stop(StageTimings.DECODE);
                     ScreeningResult result = pipeline.screen(frame, timings);
-                    if (overlays != null) {
-                        overlays.write(frame, result);
+                    if (overlayDir != null) {
+                        String base = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+                        Files.write(overlayDir.resolve(base + ".overlay.png"), OverlayRenderer.png(frame, result));
                     }
                     out.println(output.json ? ResultJson.result(result).toString() : TableFormat.row(result));
                 } catch (ImageException | ModelException e) {

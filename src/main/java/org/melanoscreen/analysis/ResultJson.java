@@ -1,11 +1,8 @@
-package org.melanoscreen.app;
+package org.melanoscreen.analysis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.melanoscreen.analysis.LesionMeasurements;
-import org.melanoscreen.analysis.QualityReport;
-import org.melanoscreen.analysis.ScreeningResult;
 
 import java.util.Map;
 
@@ -54,7 +51,7 @@ public final class ResultJson {
         return o;
     }
 
-    static ObjectNode measurements(LesionMeasurements m) {
+    public static ObjectNode measurements(LesionMeasurements m) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("area_px", round(m.areaPx(), 1));
         putNullable(o, "area_mm2", m.areaMm2(), 3);
@@ -77,7 +74,7 @@ public final class ResultJson {
         return o;
     }
 
-    static ObjectNode quality(QualityReport q) {
+    public static ObjectNode quality(QualityReport q) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("passed", q.passed());
         ArrayNode reasons = o.putArray("reasons");
