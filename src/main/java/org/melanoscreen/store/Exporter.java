@@ -1,0 +1,167 @@
+package org.melanoscreen.store;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.tinylog.Logger;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Builds an export in a hidden folder beside its target, then renames it into place: {@code screenings.csv},
+ * {@code screenings.json} (an array of the objects of {@link StoredScreening#toJson()}) and one folder per
+ * screening named by its id. Files are checked against their stored SHA-256 while copied.
+ */
+final class Exporter {
+    static final String CSV = "screenings.csv";
+    static final String JSON = "screenings.json";
+    static final List<String> CSV_COLUMNS = List.of("id", "time", "device_id", "patient_ref", "lesion_ref", "risk",
+            "melanoma_probability", "software_version", "models", "folder", "files");
+
+    private final Path target;
+    private final Path temp;
+    private final FileChannel csvChannel;
+    private final Writer csv;
+    private final FileChannel jsonChannel;
+    private final JsonGenerator json;
+    private int screenings;
+    private int files;
+    private long bytes;
+
+    private Exporter(Path target, Path temp) throws IOException {
+        this.target = target;
+        this.temp = temp;
+        csvChannel = FileChannel.open(temp.resolve(CSV), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        csv = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(csvChannel), StandardCharsets.UTF_8));
+        jsonChannel = FileChannel.open(temp.resolve(JSON), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        json = StoredScreening.MAPPER.createGenerator(Channels.newOutputStream(jsonChannel));
+        json.useDefaultPrettyPrinter();
+        csv.write(String.join(",", CSV_COLUMNS) + "\r\n");
+        json.writeStartArray();
+    }
+
+    /** Starts an export into {@code target}, which must not exist or be an empty folder. */
+    static Exporter begin(Path target) throws StoreException {
+        if (Files.exists(target) && !isEmptyFolder(target)) {
+            throw new StoreException("export folder " + target + ": already exists and is not empty; "
+                    + "name a new folder so that no earlier export is overwritten");
+        }
+        Path temp = target.resolveSibling("." + target.getFileName() + ".partial-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(target.getParent());
+            Files.createDirectory(temp);
+            return new Exporter(target, temp);
+        } catch (IOException e) {
+            try {
+                DurableFiles.deleteTree(temp);
+            } catch (IOException d) {
+                e.addSuppressed(d);
+            }
+            throw new StoreException("export folder " + target + ": cannot be created (" + DurableFiles.reason(e) + ")", e);
+        }
+    }
+
+    void add(StoredScreening s) throws StoreException {
+        Path folder = temp.resolve(Long.toString(s.id()));
+        try {
+            Files.createDirectory(folder);
+            for (StoredFile f : s.files()) {
+                Path from = s.file(f.name());
+                if (!DurableFiles.copy(from, folder.resolve(f.name())).equals(f.sha256())) {
+                    throw new StoreException("screening " + s.id() + ": " + from + " differs from what was stored "
+                            + "(SHA-256 mismatch); export stopped, run 'results verify'");
+                }
+                files++;
+                bytes += f.size();
+            }
+            DurableFiles.syncFolder(folder);
+            csv.write(csvRow(s) + "\r\n");
+            ObjectNode o = s.toJson();
+            o.put("folder", Long.toString(s.id()));
+            json.writeTree(o);
+            screenings++;
+        } catch (IOException e) {
+            throw new StoreException("screening " + s.id() + ": cannot be exported to " + folder + " ("
+                    + DurableFiles.reason(e) + ")", e);
+        }
+    }
+
+    ExportSummary finish() throws StoreException {
+        try {
+            json.writeEndArray();
+            json.flush();
+            jsonChannel.force(true);
+            json.close();
+            csv.flush();
+            csvChannel.force(true);
+            csv.close();
+            DurableFiles.syncFolder(temp);
+            if (Files.exists(target)) {
+                Files.delete(target);
+            }
+            DurableFiles.moveFolder(temp, target);
+        } catch (IOException e) {
+            throw new StoreException("export folder " + target + ": cannot be completed (" + DurableFiles.reason(e) + ")", e);
+        }
+        Logger.info("Exported {} screening(s), {} file(s), {} bytes to {}", screenings, files, bytes, target);
+        return new ExportSummary(target, screenings, files, bytes);
+    }
+
+    /** Removes the unfinished export; the target is left as it was. */
+    void abandon() {
+        try {
+            json.close();
+            csv.close();
+        } catch (IOException e) {
+            Logger.debug("Closing an abandoned export: {}", e.getMessage());
+        }
+        try {
+            DurableFiles.deleteTree(temp);
+        } catch (IOException e) {
+            Logger.warn("{}: unfinished export cannot be removed ({}); delete it by hand", temp, DurableFiles.reason(e));
+        }
+    }
+
+    static String csvRow(StoredScreening s) {
+        String models = new TreeMap<>(s.models()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(";"));
+        String names = s.files().stream().map(StoredFile::name).collect(Collectors.joining(";"));
+        return Stream.of(Long.toString(s.id()), s.time().toString(), s.deviceId(), s.patientRef(), s.lesionRef(),
+                        s.risk(), s.melanomaProbability() == null ? null : s.melanomaProbability().toString(),
+                        s.softwareVersion(), models, Long.toString(s.id()), names)
+                .map(Exporter::csvField).collect(Collectors.joining(","));
+    }
+
+    /** RFC 4180: quoted when it holds a comma, quote or line break; a missing value is an empty field. */
+    static String csvField(String v) {
+        if (v == null) {
+            return "";
+        }
+        return v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")
+                ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
+    private static boolean isEmptyFolder(Path p) throws StoreException {
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new StoreException("export folder " + p + ": cannot be listed (" + DurableFiles.reason(e) + ")", e);
+        }
+    }
+}
