@@ -82,10 +82,7 @@ public final class ScreeningPipeline {
             throws ModelException {
         timings.start();
         if (seg.mask().isEmpty()) {
-            RiskPolicy.Decision decision = policy.decide(null, quality.reasons());
-            return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), null,
-                    policy.referralThreshold(), Map.of(), null, quality, frame.width(), frame.height(), null,
-                    seg.mask(), timings.millis());
+            return unclassified(frame, seg, quality, timings);
         }
         int[] region = classifier.region(frame, seg.mask());
         float[] input = classifier.input(frame, region, seg.mask());
@@ -98,6 +95,14 @@ public final class ScreeningPipeline {
         return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), output.melanomaProbability(),
                 policy.referralThreshold(), classProbabilities(output), measurements, quality, frame.width(),
                 frame.height(), region, seg.mask(), timings.millis());
+    }
+
+    /** RETAKE for a frame that is not classified (no lesion, or not good enough), with the gate's reasons. */
+    public ScreeningResult unclassified(Frame frame, Segmentation seg, QualityReport quality, StageTimings timings) {
+        RiskPolicy.Decision decision = policy.decide(null, quality.reasons());
+        return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), null,
+                policy.referralThreshold(), Map.of(), null, quality, frame.width(), frame.height(), null,
+                seg.mask(), timings.millis());
     }
 
     /** The segmenter's probability map and mask. */
@@ -130,6 +135,10 @@ public final class ScreeningPipeline {
 
     public Classifier classifier() {
         return classifier;
+    }
+
+    public RiskPolicy policy() {
+        return policy;
     }
 
     public ImageDecoder decoder() {

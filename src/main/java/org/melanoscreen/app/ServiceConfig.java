@@ -1,0 +1,225 @@
+package org.melanoscreen.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The service's configuration: built-in defaults, then one properties file, then command-line overrides.
+ * Every key is known and checked at start; a bad key or value stops the service with a message naming it.
+ */
+public final class ServiceConfig {
+
+    /** A known key: its default ("" = unset) and what values it takes. */
+    record Key(String name, String defaultValue, Kind kind, String help) {
+    }
+
+    enum Kind { TEXT, INTEGER, NUMBER, BOOLEAN, OPTIONAL_NUMBER, PROVIDER, OPTIMISATION }
+
+    static final List<Key> KEYS = List.of(
+            new Key("device.id", "melanoscreen", Kind.TEXT, "This appliance's name in results and audit lines."),
+            new Key("models", "", Kind.TEXT, "Comma-separated model folders; empty = the shipped models."),
+            new Key("models.threads", "0", Kind.INTEGER, "ONNX Runtime intra-op threads per model (0 = per core)."),
+            new Key("models.provider", "cpu", Kind.PROVIDER, "cpu, cuda or tensorrt (falls back to cpu if absent)."),
+            new Key("models.optimisation", "all", Kind.OPTIMISATION, "disabled, basic, extended or all."),
+            new Key("source", "camera:/dev/dermatoscope", Kind.TEXT,
+                    "Frames: camera:/dev/X?width=1280&height=720&fps=30&format=MJPG, folder:/path, or simulated."),
+            new Key("optics.pixel_pitch_mm", "", Kind.OPTIONAL_NUMBER,
+                    "Skin size of one camera pixel in mm (from the dermatoscope optics); empty = diameters in px."),
+            new Key("capture.burst_frames", "5", Kind.INTEGER, "Frames grabbed per capture."),
+            new Key("capture.screen_best", "3", Kind.INTEGER, "Sharpest passing frames classified and combined."),
+            new Key("capture.auto", "false", Kind.BOOLEAN, "Capture when a sharp, centred lesion holds still."),
+            new Key("capture.hair_removal", "false", Kind.BOOLEAN, "Remove hairs (DullRazor) before segmenting."),
+            new Key("capture.result_hold_s", "15", Kind.NUMBER, "Seconds a result is shown before READY."),
+            new Key("capture.fault_retry_s", "5", Kind.NUMBER, "Seconds between checks of a FAULT's cause."),
+            new Key("capture.health_interval_s", "5", Kind.NUMBER, "Seconds between camera/storage checks in READY."),
+            new Key("quality.min_sharpness", "0.18", Kind.NUMBER, "Lowest focus measure on the lesion."),
+            new Key("quality.max_clipped_high", "0.15", Kind.NUMBER, "Largest saturated share of the centre."),
+            new Key("quality.max_clipped_low", "0.05", Kind.NUMBER, "Largest black share of the centre."),
+            new Key("quality.min_mean_luma", "40", Kind.NUMBER, "Darkest acceptable mean brightness (0-255)."),
+            new Key("quality.max_mean_luma", "235", Kind.NUMBER, "Brightest acceptable mean brightness (0-255)."),
+            new Key("quality.max_colour_cast", "0.18", Kind.NUMBER, "Largest chromaticity distance from skin."),
+            new Key("quality.max_centre_offset", "0.25", Kind.NUMBER, "Largest lesion offset, share of the diagonal."),
+            new Key("lesion.min_area", "0.01", Kind.NUMBER, "Smallest lesion (share of the image) that can be LOW."),
+            new Key("lesion.max_area", "0.85", Kind.NUMBER, "Largest lesion (share of the image) that can be LOW."),
+            new Key("store.data_dir", "/var/lib/melanoscreen", Kind.TEXT, "Results database, files and audit log."),
+            new Key("store.min_free_mb", "200", Kind.INTEGER, "Below this free space no capture starts (FAULT)."),
+            new Key("store.retention_days", "365", Kind.INTEGER, "Delete results older than this; 0 keeps them."),
+            new Key("store.retention_max_count", "100000", Kind.INTEGER, "Keep at most this many; 0 keeps all."),
+            new Key("control.socket", "", Kind.TEXT, "Unix socket for capture/cancel/status lines; empty = off."),
+            new Key("control.stdin", "true", Kind.BOOLEAN, "Read capture/cancel/quit lines from standard input."));
+
+    private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        KEYS.forEach(k -> BY_NAME.put(k.name(), k));
+    }
+
+    private final Map<String, String> values;
+
+    private ServiceConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** Defaults, then {@code file} (may be null), then {@code overrides}; every value checked. */
+    public static ServiceConfig load(Path file, Map<String, String> overrides) throws ConfigException {
+        Map<String, String> values = new LinkedHashMap<>();
+        KEYS.forEach(k -> values.put(k.name(), k.defaultValue()));
+        if (file != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file)) {
+                properties.load(reader);
+            } catch (NoSuchFileException e) {
+                throw new ConfigException(file + ": configuration file missing");
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")");
+            }
+            for (String name : new TreeMap<>(properties).keySet().stream().map(Object::toString).toList()) {
+                put(values, name, properties.getProperty(name).trim(), file.toString());
+            }
+        }
+        for (Map.Entry<String, String> o : overrides.entrySet()) {
+            put(values, o.getKey(), o.getValue().trim(), "command line");
+        }
+        ServiceConfig config = new ServiceConfig(values);
+        config.checkRelations();
+        return config;
+    }
+
+    private static void put(Map<String, String> values, String name, String value, String origin)
+            throws ConfigException {
+        Key key = BY_NAME.get(name);
+        if (key == null) {
+            throw new ConfigException(origin + ": unknown configuration key '" + name + "' (known keys: "
+                    + String.join(", ", BY_NAME.keySet()) + ")");
+        }
+        check(key, value, origin);
+        values.put(name, value);
+    }
+
+    private static void check(Key key, String value, String origin) throws ConfigException {
+        String problem = switch (key.kind()) {
+            case TEXT -> null;
+            case INTEGER -> value.matches("\\d{1,9}") ? null : "must be a whole number >= 0";
+            case NUMBER -> isNumber(value) ? null : "must be a number >= 0";
+            case OPTIONAL_NUMBER -> value.isEmpty() || isNumber(value) && Double.parseDouble(value) > 0 ? null
+                    : "must be empty or a positive number";
+            case BOOLEAN -> Set.of("true", "false").contains(value) ? null : "must be true or false";
+            case PROVIDER -> Set.of("cpu", "cuda", "tensorrt").contains(value) ? null : "must be cpu, cuda or tensorrt";
+            case OPTIMISATION -> Set.of("disabled", "basic", "extended", "all").contains(value) ? null
+                    : "must be disabled, basic, extended or all";
+        };
+        if (problem != null) {
+            throw new ConfigException(origin + ": " + key.name() + " = '" + value + "' " + problem);
+        }
+    }
+
+    private static boolean isNumber(String value) {
+        try {
+            double v = Double.parseDouble(value);
+            return Double.isFinite(v) && v >= 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private void checkRelations() throws ConfigException {
+        if (integer("capture.burst_frames") < 1 || integer("capture.screen_best") < 1
+                || integer("capture.screen_best") > integer("capture.burst_frames")) {
+            throw new ConfigException("capture.screen_best must be between 1 and capture.burst_frames");
+        }
+        if (number("lesion.min_area") >= number("lesion.max_area") || number("lesion.max_area") > 1) {
+            throw new ConfigException("lesion.min_area must be below lesion.max_area, which is at most 1");
+        }
+        if (number("quality.min_mean_luma") >= number("quality.max_mean_luma")) {
+            throw new ConfigException("quality.min_mean_luma must be below quality.max_mean_luma");
+        }
+        if (text("device.id").isBlank() || text("store.data_dir").isBlank() || text("source").isBlank()) {
+            throw new ConfigException("device.id, store.data_dir and source must not be empty");
+        }
+    }
+
+    public String text(String key) {
+        return require(key);
+    }
+
+    public int integer(String key) {
+        return Integer.parseInt(require(key));
+    }
+
+    public double number(String key) {
+        return Double.parseDouble(require(key));
+    }
+
+    public Double optionalNumber(String key) {
+        String v = require(key);
+        return v.isEmpty() ? null : Double.valueOf(v);
+    }
+
+    public boolean bool(String key) {
+        return Boolean.parseBoolean(require(key));
+    }
+
+    private String require(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no configuration key " + key);
+        }
+        return v;
+    }
+
+    /** Every key with its effective value, in documentation order. */
+    public Map<String, String> effective() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** The keys whose values differ between {@code previous} and this configuration, as "key: old -> new". */
+    public List<String> changesSince(Map<String, String> previous) {
+        List<String> changes = new ArrayList<>();
+        for (Key k : KEYS) {
+            String before = previous.get(k.name());
+            String now = values.get(k.name());
+            if (before != null && !before.equals(now)) {
+                changes.add(k.name() + ": '" + before + "' -> '" + now + "'");
+            }
+        }
+        return changes;
+    }
+
+    /** The documented configuration file with every key at its default, as shipped in device/. */
+    static String documentedDefaults() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# melanoscreen service configuration. Every key is listed with its built-in default;\n");
+        sb.append("# unknown keys and bad values stop the service with a message naming them.\n");
+        String section = "";
+        for (Key k : KEYS) {
+            String prefix = k.name().contains(".") ? k.name().substring(0, k.name().indexOf('.')) : k.name();
+            if (!prefix.equals(section)) {
+                sb.append('\n');
+                section = prefix;
+            }
+            sb.append("# ").append(k.help()).append('\n');
+            sb.append(k.name()).append(" = ").append(k.defaultValue()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A configuration that cannot be used; the message names the key or file and the reason. */
+    public static final class ConfigException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,498 @@
+package org.melanoscreen.workflow;
+
+import org.melanoscreen.analysis.BurstCombiner;
+import org.melanoscreen.analysis.OverlayRenderer;
+import org.melanoscreen.analysis.QualityReport;
+import org.melanoscreen.analysis.ResultJson;
+import org.melanoscreen.analysis.ScreeningPipeline;
+import org.melanoscreen.analysis.ScreeningResult;
+import org.melanoscreen.analysis.StageTimings;
+import org.melanoscreen.capture.CaptureException;
+import org.melanoscreen.capture.FrameSource;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.ModelSet;
+import org.melanoscreen.store.ResultStore;
+import org.melanoscreen.store.ScreeningRecord;
+import org.melanoscreen.store.StoreException;
+import org.tinylog.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The screening workflow as an explicit state machine, run on one thread:
+ * <pre>
+ * BOOTING -> SELF_TEST -> READY -> CAPTURING -> ANALYSING -> RESULT -> READY
+ *                 |          |          |            |           |
+ *                 +----------+----------+------------+-----------+--> FAULT -> SELF_TEST (when the cause is gone)
+ * </pre>
+ * A capture grabs a burst, keeps the frames that pass the quality gate, screens the sharpest few and combines
+ * them; when none pass the result is RETAKE with the reasons. Triggers (button, console, control socket,
+ * auto-capture) and cancels arrive as events from any thread.
+ */
+public final class Appliance implements AutoCloseable {
+    private static final long POLL_MS = 200;
+    private static final int AUTO_STEADY_FRAMES = 3;
+    private static final double AUTO_MAX_DRIFT = 0.02;
+
+    private sealed interface Event permits Trigger, Cancel, Stop {
+    }
+
+    private record Trigger(String origin, String patientRef, String lesionRef, long nanos) implements Event {
+    }
+
+    private record Cancel() implements Event {
+    }
+
+    private record Stop() implements Event {
+    }
+
+    private final ApplianceSettings settings;
+    private final Resources resources;
+    private final Function<ModelSet, ScreeningPipeline> pipelineFactory;
+    private final String deviceId;
+    private final String softwareVersion;
+    private final List<ApplianceListener> listeners = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+    private volatile ApplianceState state = ApplianceState.BOOTING;
+    private volatile Fault fault;
+    private volatile boolean cancelRequested;
+    private volatile long lastProgressNanos = System.nanoTime();
+    private Thread thread;
+
+    private ModelSet models;
+    private ScreeningPipeline pipeline;
+    private FrameSource source;
+    private ResultStore store;
+    private long nextCheckNanos;
+    private long resultUntilNanos;
+    private final AutoCapture auto = new AutoCapture();
+
+    public Appliance(ApplianceSettings settings, Resources resources,
+                     Function<ModelSet, ScreeningPipeline> pipelineFactory, String deviceId, String softwareVersion) {
+        this.settings = settings;
+        this.resources = resources;
+        this.pipelineFactory = pipelineFactory;
+        this.deviceId = deviceId;
+        this.softwareVersion = softwareVersion;
+    }
+
+    public void addListener(ApplianceListener listener) {
+        listeners.add(listener);
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        thread = new Thread(this::run, "appliance");
+        thread.start();
+    }
+
+    /** Asks for a capture; ignored (with a log line) unless READY or showing a RESULT. */
+    public void trigger(String origin, String patientRef, String lesionRef) {
+        events.add(new Trigger(origin, patientRef, lesionRef, System.nanoTime()));
+    }
+
+    /** Abandons the capture under way, if any. */
+    public void cancel() {
+        cancelRequested = true;
+        events.add(new Cancel());
+    }
+
+    public ApplianceState state() {
+        return state;
+    }
+
+    public Fault fault() {
+        return fault;
+    }
+
+    /** When the workflow last made progress (System.nanoTime); a watchdog compares it with the clock. */
+    public long lastProgressNanos() {
+        return lastProgressNanos;
+    }
+
+    /** Stops after the current step, abandoning a capture under way, and releases camera, store and models. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) {
+            releaseAll();
+            return;
+        }
+        cancelRequested = true;
+        events.add(new Stop());
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            Logger.error("Appliance thread did not stop within 30 s");
+        }
+    }
+
+    private void run() {
+        try {
+            enter(ApplianceState.BOOTING, null, "software " + softwareVersion + ", device " + deviceId);
+            selfTest();
+            while (true) {
+                lastProgressNanos = System.nanoTime();
+                Event event = events.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                if (event instanceof Stop) {
+                    break;
+                }
+                if (event instanceof Cancel) {
+                    cancelRequested = false;
+                    continue;
+                }
+                handle((Trigger) event);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            Logger.error(e, "Appliance workflow failed");
+        } finally {
+            releaseAll();
+        }
+    }
+
+    private void handle(Trigger trigger) {
+        long now = System.nanoTime();
+        switch (state) {
+            case FAULT -> {
+                if (trigger != null) {
+                    Logger.warn("Capture from {} ignored: FAULT ({})", trigger.origin(), fault.label());
+                }
+                if (now >= nextCheckNanos) {
+                    selfTest();
+                }
+            }
+            case RESULT, READY -> {
+                if (trigger != null) {
+                    capture(trigger);
+                    return;
+                }
+                if (state == ApplianceState.RESULT && now >= resultUntilNanos) {
+                    enter(ApplianceState.READY, null, "ready");
+                }
+                if (settings.autoCapture() && auto.steadyLesion()) {
+                    capture(new Trigger("auto-capture", null, null, System.nanoTime()));
+                } else if (now >= nextCheckNanos) {
+                    healthCheck();
+                }
+            }
+            default -> {
+                if (trigger != null) {
+                    Logger.warn("Capture from {} ignored while {}", trigger.origin(), state);
+                }
+            }
+        }
+    }
+
+    private void selfTest() {
+        enter(ApplianceState.SELF_TEST, null, "checking models, storage and camera");
+        try {
+            if (models == null) {
+                models = resources.loadModels();
+                pipeline = pipelineFactory.apply(models);
+            }
+        } catch (ModelException e) {
+            faultWith(Fault.MODEL_INVALID, e.getMessage());
+            return;
+        }
+        if (!storageUsable()) {
+            return;
+        }
+        try {
+            if (source == null) {
+                source = resources.openSource();
+            }
+            try (Frame probe = source.grab()) {
+                Logger.debug("Self-test frame {}x{}", probe.width(), probe.height());
+            }
+        } catch (CaptureException e) {
+            faultWith(Fault.NO_CAMERA, e.getMessage());
+            return;
+        }
+        nextCheckNanos = System.nanoTime() + settings.healthInterval().toNanos();
+        enter(ApplianceState.READY, null, "ready: " + source.describe());
+    }
+
+    private boolean storageUsable() {
+        try {
+            if (store == null) {
+                store = resources.openStore();
+            }
+            if (store.belowFreeSpaceFloor()) {
+                faultWith(Fault.STORAGE_UNAVAILABLE, store.dataFolder() + ": free space below the floor ("
+                        + store.freeBytes() / (1024 * 1024) + " MB left)");
+                return false;
+            }
+            return true;
+        } catch (StoreException e) {
+            faultWith(Fault.STORAGE_UNAVAILABLE, e.getMessage());
+            return false;
+        }
+    }
+
+    private void healthCheck() {
+        nextCheckNanos = System.nanoTime() + settings.healthInterval().toNanos();
+        if (!storageUsable()) {
+            return;
+        }
+        try (Frame frame = source.grab()) {
+            if (settings.autoCapture()) {
+                auto.observe(frame);
+            }
+        } catch (CaptureException e) {
+            faultWith(Fault.NO_CAMERA, e.getMessage());
+        } catch (ModelException e) {
+            faultWith(Fault.MODEL_INVALID, e.getMessage());
+        }
+    }
+
+    private void capture(Trigger trigger) {
+        cancelRequested = false;
+        if (!storageUsable()) {
+            return;
+        }
+        enter(ApplianceState.CAPTURING, null, "capture from " + trigger.origin() + ": " + settings.burstFrames()
+                + " frames");
+        List<Frame> frames = new ArrayList<>();
+        try {
+            for (int i = 0; i < settings.burstFrames(); i++) {
+                if (cancelRequested) {
+                    abandon("capture cancelled");
+                    return;
+                }
+                frames.add(source.grab());
+                lastProgressNanos = System.nanoTime();
+            }
+            enter(ApplianceState.ANALYSING, null, "analysing " + frames.size() + " frames");
+            analyse(trigger, frames);
+        } catch (CaptureException e) {
+            faultWith(Fault.NO_CAMERA, e.getMessage());
+        } catch (ModelException e) {
+            faultWith(Fault.MODEL_INVALID, e.getMessage());
+        } finally {
+            frames.forEach(Frame::close);
+        }
+    }
+
+    private record Candidate(Frame frame, ScreeningPipeline.Segmentation segmentation, QualityReport quality,
+                             StageTimings timings) {
+    }
+
+    private void analyse(Trigger trigger, List<Frame> frames) throws ModelException {
+        List<Candidate> candidates = new ArrayList<>();
+        for (Frame frame : frames) {
+            if (cancelRequested) {
+                abandon("analysis cancelled");
+                return;
+            }
+            StageTimings timings = new StageTimings();
+            ScreeningPipeline.Segmentation seg = pipeline.segment(frame, timings);
+            candidates.add(new Candidate(frame, seg, pipeline.assess(frame, seg, timings), timings));
+            lastProgressNanos = System.nanoTime();
+        }
+        Comparator<Candidate> sharpestFirst = Comparator.comparingDouble(
+                (Candidate c) -> Double.isNaN(c.quality().sharpness()) ? -1 : c.quality().sharpness()).reversed();
+        List<Candidate> passed = candidates.stream().filter(c -> c.quality().passed()).sorted(sharpestFirst).toList();
+        ScreeningResult result;
+        Candidate shown;
+        int screened = 0;
+        if (passed.isEmpty()) {
+            shown = candidates.stream().sorted(sharpestFirst).findFirst().orElseThrow();
+            result = BurstCombiner.noUsableFrame(
+                    pipeline.unclassified(shown.frame(), shown.segmentation(), shown.quality(), shown.timings()),
+                    candidates.stream().map(Candidate::quality).toList());
+        } else {
+            List<Candidate> best = passed.subList(0, Math.min(settings.screenBest(), passed.size()));
+            List<ScreeningResult> results = new ArrayList<>();
+            for (Candidate c : best) {
+                results.add(pipeline.complete(c.frame(), c.segmentation(), c.quality(), c.timings()));
+                lastProgressNanos = System.nanoTime();
+            }
+            screened = results.size();
+            result = BurstCombiner.combine(results, pipeline.policy());
+            int reported = 0;
+            while (results.get(reported).mask() != result.mask()) {
+                reported++;
+            }
+            shown = best.get(reported);
+        }
+        if (cancelRequested) {
+            abandon("analysis cancelled");
+            return;
+        }
+        double ms = (System.nanoTime() - trigger.nanos()) / 1e6;
+        Long id = store(trigger, shown.frame(), result);
+        CaptureOutcome outcome = new CaptureOutcome(result, id, trigger.patientRef(), trigger.lesionRef(),
+                frames.size(), passed.size(), screened, ms);
+        resultUntilNanos = System.nanoTime() + settings.resultHold().toNanos();
+        enter(ApplianceState.RESULT, null, result.risk().name());
+        for (ApplianceListener l : listeners) {
+            try {
+                l.resultReady(outcome);
+            } catch (RuntimeException e) {
+                Logger.error(e, "Result listener {} failed", l);
+            }
+        }
+        if (id == null) {
+            faultWith(Fault.STORAGE_UNAVAILABLE, "the last result could not be stored");
+        }
+    }
+
+    private Long store(Trigger trigger, Frame frame, ScreeningResult result) {
+        Map<String, String> modelHashes = new LinkedHashMap<>();
+        modelHashes.put(pipeline.segmenter().manifest().id(), pipeline.segmenter().manifest().sha256());
+        modelHashes.put(pipeline.classifier().manifest().id(), pipeline.classifier().manifest().sha256());
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("frame.png", FramePng.encode(frame));
+        files.put("mask.png", FramePng.encode(result.mask()));
+        files.put("overlay.png", OverlayRenderer.png(frame, result));
+        ScreeningRecord record = new ScreeningRecord(Instant.now(), deviceId, trigger.patientRef(),
+                trigger.lesionRef(), result.risk().name(),
+                result.melanomaProbability() == null ? null : result.melanomaProbability().doubleValue(),
+                ResultJson.result(result).toString(), modelHashes, softwareVersion, files);
+        try {
+            return store.save(record);
+        } catch (StoreException e) {
+            Logger.error("Result not stored: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private void abandon(String why) {
+        cancelRequested = false;
+        enter(ApplianceState.READY, null, why);
+    }
+
+    private void faultWith(Fault cause, String detail) {
+        nextCheckNanos = System.nanoTime() + settings.faultRetry().toNanos();
+        if (state == ApplianceState.FAULT && fault == cause) {
+            Logger.debug("Still FAULT: {}", detail);
+            return;
+        }
+        if (cause == Fault.NO_CAMERA && source != null) {
+            Logger.info("Camera lost: {}", detail);
+        }
+        if (cause == Fault.MODEL_INVALID) {
+            releaseModels();
+        }
+        enter(ApplianceState.FAULT, cause, detail);
+        auditQuietly("FAULT", cause.label() + ": " + detail);
+    }
+
+    private void enter(ApplianceState next, Fault cause, String detail) {
+        state = next;
+        fault = cause;
+        lastProgressNanos = System.nanoTime();
+        StateChange change = new StateChange(Instant.now(), next, cause, detail);
+        for (ApplianceListener l : listeners) {
+            try {
+                l.stateChanged(change);
+            } catch (RuntimeException e) {
+                Logger.error(e, "State listener {} failed", l);
+            }
+        }
+    }
+
+    private void auditQuietly(String kind, String message) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.audit(kind, message);
+        } catch (StoreException e) {
+            Logger.warn("Audit line not written: {}", e.getMessage());
+        }
+    }
+
+    private void releaseModels() {
+        if (models != null) {
+            models.close();
+            models = null;
+            pipeline = null;
+        }
+    }
+
+    private void releaseAll() {
+        if (source != null) {
+            source.close();
+            source = null;
+        }
+        if (store != null) {
+            try {
+                store.close();
+            } catch (StoreException e) {
+                Logger.error("Closing the results store failed: {}", e.getMessage());
+            }
+            store = null;
+        }
+        releaseModels();
+    }
+
+    /**
+     * Watches preview frames for a lesion that passes the gate in several frames in a row without moving, and
+     * arms again only after the lesion has gone, so one placement gives one capture.
+     */
+    private final class AutoCapture {
+        private int steady;
+        private double lastX = Double.NaN;
+        private double lastY = Double.NaN;
+        private boolean armed = true;
+
+        boolean steadyLesion() {
+            try (Frame frame = source.grab()) {
+                observe(frame);
+            } catch (CaptureException e) {
+                faultWith(Fault.NO_CAMERA, e.getMessage());
+                return false;
+            } catch (ModelException e) {
+                faultWith(Fault.MODEL_INVALID, e.getMessage());
+                return false;
+            }
+            if (armed && steady >= AUTO_STEADY_FRAMES) {
+                armed = false;
+                steady = 0;
+                return true;
+            }
+            return false;
+        }
+
+        void observe(Frame frame) throws ModelException {
+            ScreeningPipeline.Segmentation seg = pipeline.segment(frame, new StageTimings());
+            QualityReport q = pipeline.assess(frame, seg, new StageTimings());
+            if (!q.passed()) {
+                steady = 0;
+                armed = true;
+                lastX = Double.NaN;
+                return;
+            }
+            int[] box = seg.mask().bbox();
+            double x = (box[0] + box[2]) / 2.0 / seg.mask().width();
+            double y = (box[1] + box[3]) / 2.0 / seg.mask().height();
+            boolean still = !Double.isNaN(lastX) && Math.hypot(x - lastX, y - lastY) < AUTO_MAX_DRIFT;
+            steady = still ? steady + 1 : 1;
+            lastX = x;
+            lastY = y;
+        }
+    }
+}
