@@ -64,6 +64,7 @@ public final class Appliance implements AutoCloseable {
     private final String softwareVersion;
     private final List<ApplianceListener> listeners = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final java.util.Set<ApplianceListener> failingListeners = new java.util.HashSet<>();
 
     private volatile ApplianceState state = ApplianceState.BOOTING;
     private volatile Fault fault;
@@ -347,13 +348,7 @@ public final class Appliance implements AutoCloseable {
                 frames.size(), passed.size(), screened, ms);
         resultUntilNanos = System.nanoTime() + settings.resultHold().toNanos();
         enter(ApplianceState.RESULT, null, result.risk().name());
-        for (ApplianceListener l : listeners) {
-            try {
-                l.resultReady(outcome);
-            } catch (RuntimeException e) {
-                Logger.error(e, "Result listener {} failed", l);
-            }
-        }
+        notifyListeners(l -> l.resultReady(outcome));
         if (id == null) {
             faultWith(Fault.STORAGE_UNAVAILABLE, "the last result could not be stored");
         }
@@ -405,11 +400,21 @@ public final class Appliance implements AutoCloseable {
         fault = cause;
         lastProgressNanos = System.nanoTime();
         StateChange change = new StateChange(Instant.now(), next, cause, detail);
+        notifyListeners(l -> l.stateChanged(change));
+    }
+
+    /** A failing listener (a display, a LED) is logged once, told again next time, and never stops screening. */
+    private void notifyListeners(java.util.function.Consumer<ApplianceListener> call) {
         for (ApplianceListener l : listeners) {
             try {
-                l.stateChanged(change);
+                call.accept(l);
+                if (failingListeners.remove(l)) {
+                    Logger.info("Listener {} works again", l);
+                }
             } catch (RuntimeException e) {
-                Logger.error(e, "State listener {} failed", l);
+                if (failingListeners.add(l)) {
+                    Logger.error(e, "Listener {} failed; screening goes on without it until it recovers", l);
+                }
             }
         }
     }

@@ -1,0 +1,287 @@
+package org.melanoscreen.workflow;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.melanoscreen.analysis.LesionMeasurer;
+import org.melanoscreen.analysis.QualitySettings;
+import org.melanoscreen.analysis.Risk;
+import org.melanoscreen.analysis.RiskPolicy;
+import org.melanoscreen.analysis.ScreeningPipeline;
+import org.melanoscreen.capture.CaptureException;
+import org.melanoscreen.capture.FrameSource;
+import org.melanoscreen.imaging.ImageDecoder;
+import org.melanoscreen.imaging.SyntheticLesion;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.ModelSet;
+import org.melanoscreen.model.TinyModels;
+import org.melanoscreen.store.ResultStore;
+import org.melanoscreen.store.StoreException;
+import org.melanoscreen.store.StoreSettings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Every transition of the appliance's state machine, driven by scripted models, sources and stores. */
+class ApplianceTest {
+    private static final ApplianceSettings FAST = new ApplianceSettings(3, 2, Duration.ofMillis(300),
+            Duration.ofMillis(100), Duration.ofMillis(200), false);
+
+    @TempDir
+    Path tmp;
+
+    private Appliance appliance;
+    private final Recorder recorder = new Recorder();
+
+    @AfterEach
+    void stop() {
+        if (appliance != null) {
+            appliance.close();
+        }
+    }
+
+    /** Records states and results; lets a test wait for them. */
+    static final class Recorder implements ApplianceListener {
+        final List<StateChange> states = new CopyOnWriteArrayList<>();
+        final BlockingQueue<CaptureOutcome> results = new LinkedBlockingQueue<>();
+
+        @Override
+        public void stateChanged(StateChange change) {
+            states.add(change);
+        }
+
+        @Override
+        public void resultReady(CaptureOutcome outcome) {
+            results.add(outcome);
+        }
+
+        StateChange await(ApplianceState state, int occurrence) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                List<StateChange> matching = states.stream().filter(s -> s.state() == state).toList();
+                if (matching.size() >= occurrence) {
+                    return matching.get(occurrence - 1);
+                }
+                Thread.sleep(10);
+            }
+            return fail("no " + state + " #" + occurrence + "; states: " + sequence());
+        }
+
+        List<ApplianceState> sequence() {
+            return states.stream().map(StateChange::state).toList();
+        }
+    }
+
+    /** Resources whose models, source and store fail on the calls the test names. */
+    private class ScriptedResources implements Resources {
+        final AtomicInteger modelLoads = new AtomicInteger();
+        final AtomicInteger sourceOpens = new AtomicInteger();
+        final AtomicInteger storeOpens = new AtomicInteger();
+        int modelFailures;
+        int sourceFailures;
+        int storeFailures;
+        FrameSource source = ScriptedSource.healthy();
+
+        @Override
+        public ModelSet loadModels() throws ModelException {
+            if (modelLoads.getAndIncrement() < modelFailures) {
+                throw new ModelException("models/x/model.onnx: sha256 does not match the manifest");
+            }
+            return ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
+        }
+
+        @Override
+        public FrameSource openSource() throws CaptureException {
+            if (sourceOpens.getAndIncrement() < sourceFailures) {
+                throw new CaptureException("/dev/dermatoscope: no such device");
+            }
+            return source;
+        }
+
+        @Override
+        public ResultStore openStore() throws StoreException {
+            if (storeOpens.getAndIncrement() < storeFailures) {
+                throw new StoreException(tmp + "/data: read-only file system");
+            }
+            return ResultStore.open(StoreSettings.defaults(tmp.resolve("data"), "test-device"));
+        }
+    }
+
+    private Appliance start(ScriptedResources resources, ApplianceSettings settings) {
+        appliance = new Appliance(settings, resources, models -> new ScreeningPipeline(new ImageDecoder(), models,
+                new LesionMeasurer(0.02), new RiskPolicy(models.classifier().manifest().referral().threshold(),
+                0.01, 0.85), QualitySettings.DEFAULT, false), "test-device", "test");
+        appliance.addListener(recorder);
+        appliance.start();
+        return appliance;
+    }
+
+    @Test
+    void bootsCapturesShowsTheResultAndReturnsToReady() throws Exception {
+        ScriptedResources resources = new ScriptedResources();
+        start(resources, FAST);
+        recorder.await(ApplianceState.READY, 1);
+        assertEquals(List.of(ApplianceState.BOOTING, ApplianceState.SELF_TEST, ApplianceState.READY),
+                recorder.sequence());
+        appliance.trigger("test", "patient-7", "lesion-2");
+        CaptureOutcome outcome = recorder.results.poll(30, TimeUnit.SECONDS);
+        assertNotNull(outcome);
+        assertEquals(3, outcome.framesTaken());
+        assertTrue(outcome.framesScreened() >= 1 && outcome.framesScreened() <= 2);
+        assertNotNull(outcome.storedId(), "stored");
+        assertEquals("patient-7", outcome.patientRef());
+        recorder.await(ApplianceState.READY, 2);
+        assertEquals(List.of(ApplianceState.BOOTING, ApplianceState.SELF_TEST, ApplianceState.READY,
+                ApplianceState.CAPTURING, ApplianceState.ANALYSING, ApplianceState.RESULT, ApplianceState.READY),
+                recorder.sequence());
+        appliance.close();
+        try (ResultStore store = ResultStore.open(StoreSettings.defaults(tmp.resolve("data"), "test-device"))) {
+            assertEquals(outcome.result().risk().name(), store.get(outcome.storedId()).orElseThrow().risk());
+            assertEquals(List.of(), store.verify());
+        }
+        assertTrue(((ScriptedSource) resources.source).closed, "camera closed on stop");
+    }
+
+    @Test
+    void invalidModelsFaultAndRecoverWhenFixed() throws Exception {
+        ScriptedResources resources = new ScriptedResources();
+        resources.modelFailures = 2;
+        start(resources, FAST);
+        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
+        assertEquals(Fault.MODEL_INVALID, fault.fault());
+        assertTrue(fault.detail().contains("sha256"));
+        recorder.await(ApplianceState.READY, 1);
+        assertEquals(3, resources.modelLoads.get());
+    }
+
+    @Test
+    void missingCameraFaultsAndRecovers() throws Exception {
+        ScriptedResources resources = new ScriptedResources();
+        resources.sourceFailures = 1;
+        start(resources, FAST);
+        assertEquals(Fault.NO_CAMERA, recorder.await(ApplianceState.FAULT, 1).fault());
+        recorder.await(ApplianceState.READY, 1);
+    }
+
+    @Test
+    void storageUnavailableFaultsAndRecovers() throws Exception {
+        ScriptedResources resources = new ScriptedResources();
+        resources.storeFailures = 1;
+        start(resources, FAST);
+        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
+        assertEquals(Fault.STORAGE_UNAVAILABLE, fault.fault());
+        assertTrue(fault.detail().contains("read-only"));
+        recorder.await(ApplianceState.READY, 1);
+    }
+
+    @Test
+    void freeSpaceBelowTheFloorIsAStorageFault() throws Exception {
+        ScriptedResources resources = new ScriptedResources() {
+            @Override
+            public ResultStore openStore() throws StoreException {
+                return ResultStore.open(new StoreSettings(tmp.resolve("data"), Long.MAX_VALUE, null, null, "test"));
+            }
+        };
+        start(resources, FAST);
+        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
+        assertEquals(Fault.STORAGE_UNAVAILABLE, fault.fault());
+        assertTrue(fault.detail().contains("free space"), fault.detail());
+        appliance.trigger("test", null, null);
+        Thread.sleep(300);
+        assertTrue(recorder.results.isEmpty(), "no capture while in FAULT");
+    }
+
+    @Test
+    void cameraLostDuringCaptureFaultsThenRecovers() throws Exception {
+        ScriptedResources resources = new ScriptedResources();
+        resources.source = new ScriptedSource(n -> n >= 2 && n < 6, SyntheticLesion.Spec.defaults(320, 240, 2), 0);
+        start(resources, FAST);
+        recorder.await(ApplianceState.READY, 1);
+        appliance.trigger("test", null, null);
+        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
+        assertEquals(Fault.NO_CAMERA, fault.fault());
+        assertTrue(fault.detail().contains("read failed"));
+        recorder.await(ApplianceState.READY, 2);
+        assertTrue(recorder.results.isEmpty(), "no result from a broken burst");
+        appliance.trigger("test", null, null);
+        assertNotNull(recorder.results.poll(30, TimeUnit.SECONDS), "captures again after recovery");
+    }
+
+    @Test
+    void burstWithNoUsableFrameIsRetakeWithReasons() throws Exception {
+        ScriptedResources resources = new ScriptedResources();
+        resources.source = new ScriptedSource(n -> false,
+                SyntheticLesion.Spec.defaults(320, 240, 3).withCentre(0.03, 0.5), 0);
+        start(resources, FAST);
+        recorder.await(ApplianceState.READY, 1);
+        appliance.trigger("test", null, null);
+        CaptureOutcome outcome = recorder.results.poll(30, TimeUnit.SECONDS);
+        assertNotNull(outcome);
+        assertEquals(Risk.RETAKE, outcome.result().risk());
+        assertNull(outcome.result().melanomaProbability());
+        assertEquals(0, outcome.framesPassed());
+        assertTrue(outcome.result().reasons().stream().anyMatch(r -> r.contains("of 3 frames")),
+                outcome.result().reasons().toString());
+        assertNotNull(outcome.storedId(), "a RETAKE is stored too");
+    }
+
+    @Test
+    void cancelAbandonsTheCapture() throws Exception {
+        ScriptedResources resources = new ScriptedResources();
+        resources.source = new ScriptedSource(n -> false, SyntheticLesion.Spec.defaults(320, 240, 4), 150);
+        start(resources, new ApplianceSettings(10, 2, Duration.ofMillis(300), Duration.ofMillis(100),
+                Duration.ofSeconds(10), false));
+        recorder.await(ApplianceState.READY, 1);
+        appliance.trigger("test", null, null);
+        recorder.await(ApplianceState.CAPTURING, 1);
+        appliance.cancel();
+        StateChange ready = recorder.await(ApplianceState.READY, 2);
+        assertTrue(ready.detail().contains("cancelled"), ready.detail());
+        assertTrue(recorder.results.isEmpty());
+    }
+
+    @Test
+    void aFailingListenerDoesNotStopScreening() throws Exception {
+        ScriptedResources resources = new ScriptedResources();
+        start(resources, FAST);
+        appliance.addListener(new ApplianceListener() {
+            @Override
+            public void stateChanged(StateChange change) {
+                throw new IllegalStateException("display unplugged");
+            }
+
+            @Override
+            public void resultReady(CaptureOutcome outcome) {
+                throw new IllegalStateException("display unplugged");
+            }
+        });
+        recorder.await(ApplianceState.READY, 1);
+        appliance.trigger("test", null, null);
+        assertNotNull(recorder.results.poll(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void autoCaptureFiresOncePerPlacement() throws Exception {
+        ScriptedResources resources = new ScriptedResources();
+        start(resources, new ApplianceSettings(2, 1, Duration.ofSeconds(30), Duration.ofMillis(100),
+                Duration.ofMillis(100), true));
+        CaptureOutcome outcome = recorder.results.poll(30, TimeUnit.SECONDS);
+        assertNotNull(outcome, "a steady lesion triggers a capture by itself");
+        Thread.sleep(1500);
+        assertTrue(recorder.results.isEmpty(), "the same placement does not trigger again");
+        assertTrue(Files.exists(tmp.resolve("data")));
+    }
+}
