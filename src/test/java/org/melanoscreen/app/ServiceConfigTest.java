@@ -1,0 +1,77 @@
+package org.melanoscreen.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServiceConfigTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void defaultsThenFileThenOverrides() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a.conf"), "capture.burst_frames = 7\nsource = simulated\n");
+        ServiceConfig c = ServiceConfig.load(file, Map.of("capture.burst_frames", "9"));
+        assertEquals(9, c.integer("capture.burst_frames"));
+        assertEquals("simulated", c.text("source"));
+        assertEquals(0.18, c.number("quality.min_sharpness"));
+        assertNull(c.optionalNumber("optics.pixel_pitch_mm"));
+    }
+
+    @Test
+    void unknownKeyIsNamedWithItsFile() throws Exception {
+        Path file = Files.writeString(tmp.resolve("b.conf"), "capture.burst_frame = 7\n");
+        ServiceConfig.ConfigException e = assertThrows(ServiceConfig.ConfigException.class,
+                () -> ServiceConfig.load(file, Map.of()));
+        assertTrue(e.getMessage().startsWith(file + ": unknown configuration key 'capture.burst_frame'"),
+                e.getMessage());
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertTrue(assertThrows(ServiceConfig.ConfigException.class,
+                () -> ServiceConfig.load(null, Map.of("capture.auto", "yes"))).getMessage()
+                .contains("capture.auto = 'yes' must be true or false"));
+        assertTrue(assertThrows(ServiceConfig.ConfigException.class,
+                () -> ServiceConfig.load(null, Map.of("models.provider", "gpu"))).getMessage()
+                .contains("must be cpu, cuda or tensorrt"));
+        assertTrue(assertThrows(ServiceConfig.ConfigException.class,
+                () -> ServiceConfig.load(null, Map.of("optics.pixel_pitch_mm", "-1"))).getMessage()
+                .contains("optics.pixel_pitch_mm"));
+        assertTrue(assertThrows(ServiceConfig.ConfigException.class,
+                () -> ServiceConfig.load(null, Map.of("capture.screen_best", "9"))).getMessage()
+                .contains("capture.screen_best must be between 1 and capture.burst_frames"));
+        assertTrue(assertThrows(ServiceConfig.ConfigException.class,
+                () -> ServiceConfig.load(tmp.resolve("absent.conf"), Map.of())).getMessage()
+                .endsWith("configuration file missing"));
+    }
+
+    @Test
+    void changesAreListedKeyByKey() throws Exception {
+        ServiceConfig c = ServiceConfig.load(null, Map.of("capture.auto", "true"));
+        Map<String, String> before = new java.util.HashMap<>(c.effective());
+        before.put("capture.auto", "false");
+        assertEquals(java.util.List.of("capture.auto: 'false' -> 'true'"), c.changesSince(before));
+    }
+
+    @Test
+    void shippedConfigurationFileDocumentsEveryKeyAtItsDefault() throws Exception {
+        Path shipped = Path.of("device/melanoscreen.conf");
+        assertEquals(ServiceConfig.documentedDefaults(), Files.readString(shipped),
+                "device/melanoscreen.conf is generated from ServiceConfig.KEYS; regenerate it");
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(shipped)));
+        assertEquals(ServiceConfig.KEYS.size(), p.size());
+        ServiceConfig.load(shipped, Map.of());
+    }
+}
