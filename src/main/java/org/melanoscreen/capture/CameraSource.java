@@ -116,6 +116,7 @@ public final class CameraSource implements FrameSource {
         frozen.reset();
         backoffMs = settings.backoffInitialMs();
         retryPending = false;
+        problem = null;
         Logger.info("{}: connected, {}", name, mode);
     }
 
@@ -127,12 +128,19 @@ public final class CameraSource implements FrameSource {
         return new CaptureException(name + ": lost (" + reason + ")");
     }
 
-    /** Records why the camera is down and when to try again, doubling the wait for the attempt after that. */
+    /**
+     * Records why the camera is down and when to try again, doubling the wait for the attempt after that. Only a
+     * new reason is a warning: a camera missing for a day must not fill the log with the same line.
+     */
     private void scheduleRetry(String reason) {
+        if (reason.equals(problem)) {
+            Logger.debug("{}: {}; next attempt in {} ms", name, reason, backoffMs);
+        } else {
+            Logger.warn("{}: {}; next attempt in {} ms", name, reason, backoffMs);
+        }
         problem = reason;
         retryPending = true;
         retryAtMs = ticker.millis() + backoffMs;
-        Logger.warn("{}: {}; next attempt in {} ms", name, reason, backoffMs);
         backoffMs = Math.min(2 * backoffMs, settings.backoffMaxMs());
     }
 }
