@@ -30,6 +30,7 @@ public final class CameraSource implements FrameSource {
     private long retryAtMs;
     private long backoffMs;
     private String problem = "not opened yet";
+    private boolean closed;
 
     public CameraSource(CameraSettings settings) {
         this(settings, new OpenCvVideoDevice(), Ticker.SYSTEM);
@@ -48,6 +49,9 @@ public final class CameraSource implements FrameSource {
 
     @Override
     public Frame grab() throws CaptureException {
+        if (closed) {
+            throw new IllegalStateException(name + ": grab after close");
+        }
         if (mode == null) {
             connect();
         }
@@ -80,6 +84,7 @@ public final class CameraSource implements FrameSource {
 
     @Override
     public void close() {
+        closed = true;
         device.release();
         mode = null;
         frozen.close();
