@@ -38,9 +38,12 @@ public record CameraSettings(String device, int width, int height, int fps, Pixe
         check(device, "maximum back-off (ms)", backoffMaxMs, backoffInitialMs, 3_600_000);
     }
 
-    /** 1280x720 at 30 fps in MJPG, 10 warm-up frames, lost after 5 failed reads or 2 s of identical frames. */
+    /**
+     * 1280x720 at 30 fps in MJPG, 10 warm-up frames, lost after 3 failed reads or 2 s of identical frames,
+     * reconnection attempts 0.5 s, 1 s, 2 s ... up to 10 s apart.
+     */
     public static CameraSettings defaults(String device) {
-        return new CameraSettings(device, 1280, 720, 30, PixelFormat.MJPG, 10, 5, 60, 500, 10_000);
+        return new CameraSettings(device, 1280, 720, 30, PixelFormat.MJPG, 10, 3, 60, 500, 10_000);
     }
 
     public CameraSettings withMode(int width, int height, int fps, PixelFormat format) {

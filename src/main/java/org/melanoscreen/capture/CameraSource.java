@@ -30,6 +30,7 @@ public final class CameraSource implements FrameSource {
     private long retryAtMs;
     private long backoffMs;
     private String problem = "not opened yet";
+    private boolean closed;
 
     public CameraSource(CameraSettings settings) {
         this(settings, new OpenCvVideoDevice(), Ticker.SYSTEM);
@@ -48,6 +49,9 @@ public final class CameraSource implements FrameSource {
 
     @Override
     public Frame grab() throws CaptureException {
+        if (closed) {
+            throw new IllegalStateException(name + ": grab after close");
+        }
         if (mode == null) {
             connect();
         }
@@ -80,6 +84,7 @@ public final class CameraSource implements FrameSource {
 
     @Override
     public void close() {
+        closed = true;
         device.release();
         mode = null;
         frozen.close();
@@ -116,6 +121,7 @@ public final class CameraSource implements FrameSource {
         frozen.reset();
         backoffMs = settings.backoffInitialMs();
         retryPending = false;
+        problem = null;
         Logger.info("{}: connected, {}", name, mode);
     }
 
@@ -127,12 +133,19 @@ public final class CameraSource implements FrameSource {
         return new CaptureException(name + ": lost (" + reason + ")");
     }
 
-    /** Records why the camera is down and when to try again, doubling the wait for the attempt after that. */
+    /**
+     * Records why the camera is down and when to try again, doubling the wait for the attempt after that. Only a
+     * new reason is a warning: a camera missing for a day must not fill the log with the same line.
+     */
     private void scheduleRetry(String reason) {
+        if (reason.equals(problem)) {
+            Logger.debug("{}: {}; next attempt in {} ms", name, reason, backoffMs);
+        } else {
+            Logger.warn("{}: {}; next attempt in {} ms", name, reason, backoffMs);
+        }
         problem = reason;
         retryPending = true;
         retryAtMs = ticker.millis() + backoffMs;
-        Logger.warn("{}: {}; next attempt in {} ms", name, reason, backoffMs);
         backoffMs = Math.min(2 * backoffMs, settings.backoffMaxMs());
     }
 }

@@ -67,9 +67,9 @@ public final class FolderSource implements FrameSource {
         return "folder " + folder + " (" + files.size() + " images" + (loop ? ", looping)" : ")");
     }
 
+    /** Nothing is held between grabs. */
     @Override
     public void close() {
-        next = files.size();
     }
 
     private static boolean isImage(Path file) {

@@ -7,12 +7,13 @@ import org.opencv.imgproc.Imgproc;
 import java.util.Arrays;
 
 /**
- * Counts consecutive identical frames. A live sensor never delivers two identical frames (sensor noise changes
- * the downsampled signature), but a stalled driver or a hung USB bridge repeats its last buffer forever.
- * Flat frames (a capped lens, a dark room) are ignored: they can be legitimately identical.
+ * Counts consecutive identical frames. A live sensor never delivers two identical frames, but a stalled driver or
+ * a hung USB bridge repeats its last buffer forever. The signature samples single pixels (nearest neighbour, not
+ * an average, which would smooth away the sensor noise that tells live frames apart). Flat frames (a capped lens,
+ * a dark room) are ignored: they can be legitimately identical.
  */
 final class FrozenFrameDetector implements AutoCloseable {
-    private static final Size SIGNATURE_SIZE = new Size(32, 24);
+    private static final Size SIGNATURE_SIZE = new Size(64, 48);
     private static final int FLAT_RANGE = 6;
 
     private final Mat small = new Mat();
@@ -22,7 +23,7 @@ final class FrozenFrameDetector implements AutoCloseable {
 
     /** The number of frames in a row, including this one, identical to the one before it. */
     int observe(Mat bgr) {
-        Imgproc.resize(bgr, small, SIGNATURE_SIZE, 0, 0, Imgproc.INTER_AREA);
+        Imgproc.resize(bgr, small, SIGNATURE_SIZE, 0, 0, Imgproc.INTER_NEAREST);
         int n = (int) (small.total() * small.channels());
         if (current.length != n) {
             current = new byte[n];

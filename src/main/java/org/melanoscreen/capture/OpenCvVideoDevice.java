@@ -50,6 +50,11 @@ final class OpenCvVideoDevice implements VideoDevice {
                 c.get(Videoio.CAP_PROP_FPS), PixelFormat.name((int) c.get(Videoio.CAP_PROP_FOURCC)));
     }
 
+    /**
+     * On a camera that stalls without disappearing, OpenCV's V4L2 backend waits for each frame up to the time set
+     * by the environment variable {@code OPENCV_VIDEOIO_V4L_SELECT_TIMEOUT} (seconds, default 10, read once per
+     * process): set it in the service's environment to detect a stall sooner. An unplugged camera fails at once.
+     */
     @Override
     public boolean read(Mat bgr) {
         return capture != null && capture.read(bgr) && !bgr.empty();

@@ -155,6 +155,16 @@ class CameraSourceTest {
     }
 
     @Test
+    void closedSourceDoesNotReopenTheDevice() throws Exception {
+        CameraSource source = source(0, 3, 0);
+        source.grab().close();
+        source.close();
+        assertFalse(device.open);
+        assertThrows(IllegalStateException.class, source::grab);
+        assertEquals(1, device.opens);
+    }
+
+    @Test
     void fourccMatchesOpenCv() {
         assertEquals(VideoWriter.fourcc('M', 'J', 'P', 'G'), PixelFormat.MJPG.fourcc());
         assertEquals(VideoWriter.fourcc('Y', 'U', 'Y', 'V'), PixelFormat.YUYV.fourcc());
