@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building, testing and running melanoscreen needs on Debian 12 (or Raspberry Pi OS bookworm):
+# a JDK (17 or newer), Maven, and Debian's Python packages for the model recipe. Idempotent; apt-get runs only
+# when something is missing. Run as root, or as a user allowed to sudo.
+set -euo pipefail
+
+missing=()
+if ! command -v javac >/dev/null 2>&1 || ! javac -version 2>&1 | grep -Eq 'javac (1[7-9]|[2-9][0-9])'; then
+  missing+=(openjdk-17-jdk-headless)
+fi
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+if ! /usr/bin/python3 -c 'import torch, torchvision, onnx, numpy, PIL' >/dev/null 2>&1; then
+  missing+=(python3 python3-torch python3-torchvision python3-onnx python3-numpy python3-pil)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "dev-setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "dev-setup: $(javac -version 2>&1), $(mvn -v 2>/dev/null | head -n1), torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')" >&2
