@@ -353,12 +353,15 @@ def roc_points(y, p):
 
 
 def threshold_for_sensitivity(y, p, target=0.95):
-    """Largest threshold t (among the scores) with sensitivity(p >= t) >= target."""
+    """Referral threshold: take the largest score s with sensitivity(p >= s) >= target, then return the
+    midpoint between s and the next lower distinct score (s itself if none), so that the decision on
+    every image is the same as at s but a tiny numerical difference (Java vs PyTorch) cannot flip it."""
     y = np.asarray(y).astype(bool)
     p = np.asarray(p, dtype=np.float64)
-    for t in np.unique(p)[::-1]:
+    u = np.unique(p)[::-1]
+    for i, t in enumerate(u):
         if ((p >= t) & y).sum() / max(1, y.sum()) >= target:
-            return float(t)
+            return float((t + u[i + 1]) / 2.0) if i + 1 < len(u) else float(t)
     return float(p.min())
 
 

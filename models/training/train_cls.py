@@ -189,12 +189,17 @@ def main(argv=None):
     ap.add_argument("--epochs", type=int, default=10, help="fine-tune epochs (max; early stopping)")
     ap.add_argument("--patience", type=int, default=4)
     ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--freeze-blocks", type=int, default=0,
+                    help="keep the first N blocks of MobileNetV2 features frozen in stage 2 (0: whole net)")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-minutes", type=float, default=0, help="no new fine-tune epoch after this (0: off)")
     ap.add_argument("--compare", action="store_true",
                     help="stage 1 only, for every region x colour-constancy x aux choice; prints val AUCs")
+    ap.add_argument("--compare-regions", default="crop,masked_crop,full")
+    ap.add_argument("--compare-cc", default="none,sog")
+    ap.add_argument("--compare-limit", type=int, default=0, help="use only the first N train images in --compare")
     ap.add_argument("--smoke", action="store_true", help="tiny network on generated images, a few steps")
     ap.add_argument("--steps", type=int, default=0, help="limit fine-tune steps per epoch (smoke)")
     ap.add_argument("--mask-hw", type=int, nargs=2, default=[192, 256],
@@ -258,24 +263,39 @@ def main(argv=None):
         h = w = args.size
         return model, export.input_spec(h, w, norm, ccd, reg)
 
-    def stage1(model, spec, items, rng):
+    def feats(model, spec, items, rng):
         xs = [region_tensor(it, spec, perturb_mask(it.mask, rng) if it.mask is not None else None)
               for it in items]
-        ftr = features_of(model, xs, spec)
-        fva = features_of(model, [region_tensor(it, spec, m) for it, m in zip(val, val_masks)], spec)
+        return features_of(model, xs, spec)
+
+    def stage1(model, spec, items, rng, ftr=None, fva=None):
+        if ftr is None:
+            ftr = feats(model, spec, items, rng)
+        if fva is None:
+            fva = features_of(model, [region_tensor(it, spec, m) for it, m in zip(val, val_masks)], spec)
         return train_top(model, ftr, targets(items, classes), fva, yva, class_weights(items, classes),
                          classes, epochs=args.top_epochs, seed=args.seed)
 
     if args.compare:
         results = []
-        rng = np.random.RandomState(args.seed)
-        for region in ["crop", "masked_crop", "full"]:
-            for cc in ["none", "sog"]:
+        aux_cache = {}
+        ctrain = train[:args.compare_limit] if args.compare_limit else train
+        for cc in args.compare_cc.split(","):
+            for region in args.compare_regions.split(","):
+                rng = np.random.RandomState(args.seed)
+                torch.manual_seed(args.seed)
+                model, spec = make_model(region, cc)
+                t0 = time.time()
+                ftr = feats(model, spec, ctrain, rng)
+                fva = features_of(model, [region_tensor(it, spec, m) for it, m in zip(val, val_masks)], spec)
+                if aux and cc not in aux_cache:
+                    aux_cache[cc] = feats(model, spec, aux, rng)   # aux has no masks: full image always
                 for use_aux in ([False, True] if aux else [False]):
                     torch.manual_seed(args.seed)
-                    model, spec = make_model(region, cc)
-                    t0 = time.time()
-                    auc, ep = stage1(model, spec, train + (aux if use_aux else []), rng)
+                    model.top.apply(lambda m: m.reset_parameters() if hasattr(m, "reset_parameters") else None)
+                    its = ctrain + (aux if use_aux else [])
+                    f = torch.cat([ftr, aux_cache[cc]]) if use_aux else ftr
+                    auc, ep = stage1(model, spec, its, rng, f, fva)
                     results.append({"region": region, "cc": cc, "aux": use_aux, "val_auc": auc, "top_epochs": ep})
                     log("compare", json.dumps(results[-1]), "%.0fs" % (time.time() - t0))
         with open(os.path.join(workdir, "compare.json"), "w") as f:
@@ -292,7 +312,11 @@ def main(argv=None):
 
     # ---------------------------------------------------------------- stage 2
     cw = class_weights(items, classes)
-    opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=1e-5)
+    for blk in list(model.features)[:args.freeze_blocks]:
+        for prm in blk.parameters():
+            prm.requires_grad_(False)
+    opt = torch.optim.SGD([q for q in model.parameters() if q.requires_grad], lr=args.lr, momentum=0.9,
+                          weight_decay=1e-5)
     gen = torch.Generator().manual_seed(args.seed)
     ckpt = os.path.join(workdir, "best.pt")
     torch.save(model.state_dict(), ckpt)
@@ -366,6 +390,7 @@ def main(argv=None):
         "datasets": datasets, "terms": datasets[0]["terms"],
         "images": {"train": len(train), "aux": len(aux), "val": len(val)},
         "epochs": epochs_run, "best_epoch": best_ep, "top_model_epochs": ep1, "seed": args.seed, "init": init,
+        "frozen_blocks": args.freeze_blocks, "batch": args.batch, "lr": args.lr,
         "train_regions": "perturbed ground-truth masks (dilate/erode up to 6%% of height, shift up to 4%%)"
                          + ("; isic-aux as full images" if aux else ""),
         "date": export.today(), "git_commit": export.git_commit(os.path.dirname(os.path.abspath(__file__))),
