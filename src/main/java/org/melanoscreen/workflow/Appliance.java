@@ -170,6 +170,7 @@ public final class Appliance implements AutoCloseable {
             Logger.error(e, "Appliance workflow failed");
         } finally {
             releaseAll();
+            Logger.info("Appliance stopped: camera, results store and models released");
         }
     }
 

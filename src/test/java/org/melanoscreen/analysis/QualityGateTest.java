@@ -1,0 +1,94 @@
+package org.melanoscreen.analysis;
+
+import org.junit.jupiter.api.Test;
+import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.imaging.SyntheticLesion;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The quality gate on generated frames with known lesion masks. */
+class QualityGateTest {
+    private final QualityGate gate = new QualityGate(QualitySettings.DEFAULT, new RiskPolicy(0.5, 0.01, 0.85));
+
+    private QualityReport assess(SyntheticLesion lesion) {
+        try (Frame frame = lesion.toFrame("generated")) {
+            return gate.assess(frame, lesion.mask());
+        }
+    }
+
+    private QualityReport assess(SyntheticLesion lesion, int addToEveryChannel, double[] gain) {
+        byte[] rgb = lesion.rgb().clone();
+        for (int i = 0; i < rgb.length; i++) {
+            double v = ((rgb[i] & 0xFF) + addToEveryChannel) * gain[i % 3];
+            rgb[i] = (byte) Math.max(0, Math.min(255, Math.round(v)));
+        }
+        try (Frame frame = Frame.ofRgb(rgb, lesion.width(), lesion.height(), "altered")) {
+            return gate.assess(frame, lesion.mask());
+        }
+    }
+
+    private static boolean hasReason(QualityReport q, String start) {
+        return q.reasons().stream().anyMatch(r -> r.startsWith(start));
+    }
+
+    @Test
+    void sharpCentredLesionPasses() {
+        for (long seed = 1; seed <= 5; seed++) {
+            QualityReport q = assess(SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, seed)));
+            assertTrue(q.passed(), "seed " + seed + ": " + q);
+        }
+    }
+
+    @Test
+    void blurredLesionIsOutOfFocus() {
+        QualityReport sharp = assess(SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 2)));
+        QualityReport blurred = assess(SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 2)
+                .withBlur(8)));
+        assertTrue(blurred.sharpness() < sharp.sharpness() / 2, sharp.sharpness() + " vs " + blurred.sharpness());
+        assertFalse(blurred.passed());
+        assertTrue(hasReason(blurred, "out of focus"), blurred.reasons().toString());
+    }
+
+    @Test
+    void overAndUnderExposure() {
+        SyntheticLesion lesion = SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 3));
+        QualityReport bright = assess(lesion, 90, new double[]{1, 1, 1});
+        assertTrue(hasReason(bright, "over-exposed"), bright.reasons().toString());
+        QualityReport dark = assess(lesion, 0, new double[]{0.12, 0.12, 0.12});
+        assertTrue(hasReason(dark, "too dark"), dark.reasons().toString());
+        assertFalse(bright.passed() || dark.passed());
+    }
+
+    @Test
+    void colourCast() {
+        SyntheticLesion lesion = SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 4));
+        QualityReport blue = assess(lesion, 0, new double[]{0.6, 0.9, 1.6});
+        assertTrue(hasReason(blue, "colour cast"), blue.reasons().toString());
+    }
+
+    @Test
+    void lesionFraming() {
+        QualityReport offCentre = assess(SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 5)
+                .withRadius(0.12).withCentre(0.2, 0.25)));
+        assertTrue(hasReason(offCentre, "lesion not centred"), offCentre.reasons().toString());
+        QualityReport atBorder = assess(SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 6)
+                .withCentre(0.05, 0.5)));
+        assertTrue(hasReason(atBorder, "lesion touches the image border"), atBorder.reasons().toString());
+        QualityReport tiny = assess(SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 7)
+                .withRadius(0.03)));
+        assertTrue(hasReason(tiny, "lesion too small"), tiny.reasons().toString());
+    }
+
+    @Test
+    void noLesion() {
+        SyntheticLesion lesion = SyntheticLesion.generate(SyntheticLesion.Spec.defaults(320, 240, 8));
+        try (Frame frame = lesion.toFrame("skin")) {
+            QualityReport q = gate.assess(frame, BinaryMask.empty(256, 192));
+            assertFalse(q.passed());
+            assertTrue(q.reasons().contains("no lesion found"));
+            assertTrue(Double.isNaN(q.sharpness()));
+        }
+    }
+}
