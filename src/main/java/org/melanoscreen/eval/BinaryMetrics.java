@@ -1,11 +1,12 @@
 package org.melanoscreen.eval;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
+import java.util.Random;
 
 /**
  * Melanoma classification metrics, defined as in {@code models/README.md} so that the Java and Python
- * evaluations agree: AUC by Mann-Whitney (ties count one half), percentile bootstrap CI (2000 resamples),
+ * evaluations agree: AUC by Mann-Whitney (ties count one half), percentile bootstrap CI (2000 resamples drawn
+ * with {@code java.util.Random(seed).nextInt(n)}, which the recipe reproduces),
  * decisions at {@code p >= threshold}, log-loss with probabilities clipped to [1e-7, 1 - 1e-7], ECE over
  * 10 equal-width bins.
  */
@@ -49,7 +50,7 @@ public final class BinaryMetrics {
 
     /** 95% percentile bootstrap interval of the AUC; resamples with one class only are skipped. */
     public static double[] aucConfidenceInterval(double[] scores, int[] labels, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
+        Random random = new Random(seed);
         int n = scores.length;
         double[] aucs = new double[BOOTSTRAP_SAMPLES];
         int kept = 0;
