@@ -171,6 +171,7 @@ public final class ResultStore implements AutoCloseable {
             DurableFiles.moveFolder(temp, folder);
         } catch (IOException e) {
             deleteQuietly(temp);
+            deleteQuietly(folder); // renamed, but the rename was not made durable: no row may refer to it
             throw new StoreException("screening of " + r.time() + ": files cannot be written to " + temp + " ("
                     + DurableFiles.reason(e) + "); nothing was stored", e);
         }
