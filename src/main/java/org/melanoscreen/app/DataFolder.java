@@ -4,15 +4,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the appliance keeps its results when no {@code --data-dir} is given. */
-public final class DataFolder {
-    public static final Path SYSTEM = Path.of("/var/lib/melanoscreen");
-    public static final Path LOCAL = Path.of("melanoscreen-data");
+final class DataFolder {
+    static final Path SYSTEM = Path.of("/var/lib/melanoscreen");
+    static final Path LOCAL = Path.of("melanoscreen-data");
 
     private DataFolder() {
     }
 
     /** {@code /var/lib/melanoscreen} where this process may write it, else {@code ./melanoscreen-data}. */
-    public static Path defaultFolder() {
+    static Path defaultFolder() {
         return choose(SYSTEM, LOCAL);
     }
 

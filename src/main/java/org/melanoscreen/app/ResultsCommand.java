@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:an id not found, an export failed or verify found problems",
                 "2:usage or setup error"})
-public final class ResultsCommand implements Runnable {
+final class ResultsCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
