@@ -95,7 +95,7 @@ public final class ResultStore implements AutoCloseable {
         FileChannel lock = ownerLock(folder);
         Connection db = null;
         try {
-            db = connect(folder, false);
+            db = connect(folder, Access.OWNER);
             ResultStore store = new ResultStore(s, lock, db);
             store.createSchema();
             store.auditLog.repair();
@@ -116,7 +116,7 @@ public final class ResultStore implements AutoCloseable {
 
     /**
      * Opens an existing store to read, export, verify and audit while its owner (the service) may be running.
-     * Saving and retention are refused; nothing is cleaned up.
+     * Saving and retention are refused; nothing is cleaned up. On a read-only data folder auditing fails.
      */
     public static ResultStore openShared(Path dataFolder) throws StoreException {
         Path folder = dataFolder.toAbsolutePath().normalize();
@@ -125,7 +125,8 @@ public final class ResultStore implements AutoCloseable {
         }
         Connection db = null;
         try {
-            db = connect(folder, true);
+            // a card the kernel remounted read-only after errors must still be readable and exportable
+            db = connect(folder, Files.isWritable(folder) ? Access.SHARED : Access.READ_ONLY);
             int version = schemaVersion(db);
             if (version != SCHEMA_VERSION) {
                 throw new StoreException(folder.resolve(DATABASE) + ": schema version " + version + ", this software reads "
@@ -170,6 +171,7 @@ public final class ResultStore implements AutoCloseable {
             DurableFiles.moveFolder(temp, folder);
         } catch (IOException e) {
             deleteQuietly(temp);
+            deleteQuietly(folder); // renamed, but the rename was not made durable: no row may refer to it
             throw new StoreException("screening of " + r.time() + ": files cannot be written to " + temp + " ("
                     + DurableFiles.reason(e) + "); nothing was stored", e);
         }
@@ -369,9 +371,20 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
-    private static Connection connect(Path folder, boolean existingOnly) throws SQLException {
+    private enum Access { OWNER, SHARED, READ_ONLY }
+
+    private static Connection connect(Path folder, Access access) throws SQLException {
         SQLiteConfig c = new SQLiteConfig();
-        if (existingOnly) {
+        String url = "jdbc:sqlite:" + folder.resolve(DATABASE);
+        if (access == Access.READ_ONLY) {
+            c.setReadOnly(true);
+            if (!Files.exists(folder.resolve(DATABASE + "-wal"))) {
+                // a read-only file system cannot hold the WAL index (-shm); with no log to replay the file is final
+                url = "jdbc:sqlite:file:" + folder.resolve(DATABASE) + "?immutable=1";
+            }
+            return DriverManager.getConnection(url, c.toProperties());
+        }
+        if (access == Access.SHARED) {
             c.resetOpenMode(SQLiteOpenMode.CREATE);
         }
         c.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -380,7 +393,7 @@ public final class ResultStore implements AutoCloseable {
         c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         c.setBusyTimeout(BUSY_TIMEOUT_MS);
         c.enforceForeignKeys(true);
-        return DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(DATABASE), c.toProperties());
+        return DriverManager.getConnection(url, c.toProperties());
     }
 
     private static int schemaVersion(Connection db) throws SQLException {

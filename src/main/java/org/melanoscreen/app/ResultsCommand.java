@@ -1,0 +1,224 @@
+package org.melanoscreen.app;
+
+import org.melanoscreen.store.ExportSummary;
+import org.melanoscreen.store.ResultStore;
+import org.melanoscreen.store.StoreException;
+import org.melanoscreen.store.StoredFile;
+import org.melanoscreen.store.StoredScreening;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+@Command(name = "results", mixinStandardHelpOptions = true,
+        description = "The stored screening results: list, show, export (for a USB stick) and verify. "
+                + "Safe to run while the service is running.",
+        subcommands = {ResultsCommand.ListCommand.class, ResultsCommand.ShowCommand.class,
+                ResultsCommand.ExportCommand.class, ResultsCommand.VerifyCommand.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done", "1:an id not found, an export failed or verify found problems",
+                "2:usage or setup error"})
+final class ResultsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "The results data folder (default: /var/lib/melanoscreen if writable, "
+                    + "else ./melanoscreen-data).")
+    Path dataDir = DataFolder.defaultFolder();
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "name a subcommand: list, show, export or verify");
+    }
+
+    ResultStore open() {
+        try {
+            return ResultStore.openShared(dataDir);
+        } catch (StoreException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
+    }
+
+    private static String probability(Double p) {
+        return p == null ? "-" : String.format(Locale.ROOT, "%.3f", p);
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Stored screenings, newest first.")
+    static final class ListCommand implements Callable<Integer> {
+        private static final String FORMAT = "%6s  %-20s %-6s %7s  %-20s %-16s %s";
+
+        @Spec
+        CommandSpec spec;
+
+        @ParentCommand
+        ResultsCommand parent;
+
+        @Option(names = "--since", paramLabel = "TIME", converter = TimeConverter.class,
+                description = "Only screenings from this ISO-8601 time or date (UTC) on.")
+        Instant since;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
+                description = "At most N screenings (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        public Integer call() {
+            if (limit < 1) {
+                throw new ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
+            }
+            List<StoredScreening> found;
+            try (ResultStore store = parent.open()) {
+                found = store.list(since, limit);
+            } catch (StoreException e) {
+                throw new SetupException(e.getMessage(), e);
+            }
+            PrintStream out = System.out;
+            if (output.json) {
+                found.forEach(s -> out.println(s.toJson()));
+                return 0;
+            }
+            out.println(String.format(Locale.ROOT, FORMAT, "id", "time (UTC)", "risk", "p(mel)", "patient", "lesion",
+                    "software"));
+            for (StoredScreening s : found) {
+                out.println(String.format(Locale.ROOT, FORMAT, s.id(), s.time().truncatedTo(ChronoUnit.SECONDS),
+                        s.risk(), probability(s.melanomaProbability()), orDash(s.patientRef()),
+                        orDash(s.lesionRef()), s.softwareVersion()));
+            }
+            System.err.printf(Locale.ROOT, "%d screening(s)%n", found.size());
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Everything stored about screenings: fields, models, files with SHA-256, and the result.")
+    static final class ShowCommand implements Callable<Integer> {
+        @ParentCommand
+        ResultsCommand parent;
+
+        @Parameters(arity = "1..*", paramLabel = "ID")
+        List<Long> ids;
+
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        public Integer call() throws Exception {
+            int failed = 0;
+            try (ResultStore store = parent.open()) {
+                for (long id : ids) {
+                    var found = store.get(id);
+                    if (found.isEmpty()) {
+                        failed++;
+                        output.error(Long.toString(id), "screening " + id + ": not found in " + store.dataFolder());
+                    } else if (output.json) {
+                        System.out.println(found.get().toJson());
+                    } else {
+                        print(found.get(), System.out);
+                    }
+                }
+            } catch (StoreException e) {
+                throw new SetupException(e.getMessage(), e);
+            }
+            return failed == 0 ? 0 : 1;
+        }
+
+        private static void print(StoredScreening s, PrintStream out) throws Exception {
+            out.println("screening " + s.id());
+            line(out, "time", s.time().toString());
+            line(out, "device", s.deviceId());
+            line(out, "patient", orDash(s.patientRef()));
+            line(out, "lesion", orDash(s.lesionRef()));
+            line(out, "risk", s.risk());
+            line(out, "p(melanoma)", probability(s.melanomaProbability()));
+            line(out, "software", s.softwareVersion());
+            for (Map.Entry<String, String> m : new TreeMap<>(s.models()).entrySet()) {
+                line(out, "model", m.getKey() + "  sha256 " + m.getValue());
+            }
+            line(out, "folder", s.folder().toString());
+            for (StoredFile f : s.files()) {
+                line(out, "file", String.format(Locale.ROOT, "%-16s %10d bytes  sha256 %s", f.name(), f.size(),
+                        f.sha256()));
+            }
+            line(out, "result", ResultJson.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(s.toJson().get("result")).replace("\n", "\n" + " ".repeat(16)));
+        }
+
+        private static void line(PrintStream out, String label, String value) {
+            out.printf(Locale.ROOT, "  %-13s %s%n", label, value);
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Copy screenings to a new folder (e.g. on a USB stick): screenings.csv, screenings.json "
+                    + "and one folder of files per screening id. Files are checked against their SHA-256; the "
+                    + "folder appears only once the export is complete.")
+    static final class ExportCommand implements Callable<Integer> {
+        @ParentCommand
+        ResultsCommand parent;
+
+        @Option(names = "--to", paramLabel = "DIR", required = true,
+                description = "The export folder; must not exist yet or be empty.")
+        Path to;
+
+        @Option(names = "--since", paramLabel = "TIME", converter = TimeConverter.class,
+                description = "Only screenings from this ISO-8601 time or date (UTC) on.")
+        Instant since;
+
+        @Override
+        public Integer call() {
+            try (ResultStore store = parent.open()) {
+                ExportSummary s = store.export(to, since);
+                System.out.printf(Locale.ROOT, "exported %d screening(s), %d file(s), %d bytes to %s%n",
+                        s.screenings(), s.files(), s.bytes(), s.folder());
+                return 0;
+            } catch (StoreException e) {
+                System.err.println("error: " + e.getMessage());
+                return Main.EXIT_INPUT_FAILED;
+            }
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check every stored screening's files against the sizes and SHA-256 committed with it; "
+                    + "prints one line per problem.")
+    static final class VerifyCommand implements Callable<Integer> {
+        @ParentCommand
+        ResultsCommand parent;
+
+        @Override
+        public Integer call() {
+            List<String> problems;
+            try (ResultStore store = parent.open()) {
+                problems = store.verify();
+            } catch (StoreException e) {
+                throw new SetupException(e.getMessage(), e);
+            }
+            problems.forEach(System.out::println);
+            System.err.printf(Locale.ROOT, "%d problem(s)%n", problems.size());
+            return problems.isEmpty() ? 0 : Main.EXIT_INPUT_FAILED;
+        }
+    }
+}

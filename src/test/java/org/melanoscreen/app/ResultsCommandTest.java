@@ -1,0 +1,140 @@
+package org.melanoscreen.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.melanoscreen.store.ResultStore;
+import org.melanoscreen.store.ScreeningRecord;
+import org.melanoscreen.store.StoreSettings;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResultsCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path data;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void storeWithTwoScreenings() throws Exception {
+        data = dir.resolve("data");
+        try (ResultStore store = ResultStore.open(StoreSettings.defaults(data, "dev-7"))) {
+            for (int i = 1; i <= 2; i++) {
+                store.save(new ScreeningRecord(Instant.parse("2026-11-2" + i + "T10:00:00Z"), "dev-7", "P-" + i, null,
+                        i == 1 ? "LOW" : "REFER", i == 1 ? 0.1 : 0.9, "{\"n\": " + i + "}",
+                        Map.of("cls", "0".repeat(64)), "0.1.0", Map.of("frame.png", new byte[]{(byte) i, 2, 3})));
+            }
+        }
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    /** As Main runs it: a SetupException is exit code 2. */
+    private int run(String... args) {
+        CommandLine cli = new CommandLine(new ResultsCommand());
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof SetupException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return Main.EXIT_SETUP;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void listNewestFirstAsTableAndJson() throws Exception {
+        assertEquals(0, run("list", "--data-dir", data.toString()));
+        String[] lines = out().split("\n");
+        assertEquals(3, lines.length, out());
+        assertTrue(lines[1].matches(" +2  2026-11-22T10:00:00Z +REFER +0\\.900  P-2 .*"), lines[1]);
+        out.reset();
+        assertEquals(0, run("--data-dir", data.toString(), "list", "--since", "2026-11-22", "--json"));
+        JsonNode only = ResultJson.MAPPER.readTree(out());
+        assertEquals(2, only.get("id").asInt());
+        assertEquals(2, only.get("result").get("n").asInt());
+    }
+
+    @Test
+    void showReportsUnknownIds() throws Exception {
+        assertEquals(1, run("show", "--data-dir", data.toString(), "1", "5"));
+        assertTrue(out().contains("screening 1\n") && out().contains("patient       P-1"), out());
+        assertTrue(out().matches("(?s).*file +frame\\.png +3 bytes  sha256 [0-9a-f]{64}.*"), out());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: screening 5: not found"));
+        out.reset();
+        assertEquals(0, run("show", "--data-dir", data.toString(), "--json", "2"));
+        assertEquals("REFER", ResultJson.MAPPER.readTree(out()).get("risk").asText());
+    }
+
+    @Test
+    void exportThenVerify() throws Exception {
+        Path usb = dir.resolve("usb/export");
+        assertEquals(0, run("export", "--data-dir", data.toString(), "--to", usb.toString(), "--since",
+                "2026-11-21T10:00:00Z"));
+        assertTrue(out().startsWith("exported 2 screening(s), 4 file(s)"), out());
+        assertTrue(Files.isRegularFile(usb.resolve("2/frame.png")));
+        assertEquals(1, run("export", "--data-dir", data.toString(), "--to", usb.toString()), "never overwritten");
+        assertTrue(Files.readString(data.resolve("audit.log")).contains(" EXPORT dev-7 2 screening(s) since "));
+
+        assertEquals(0, run("verify", "--data-dir", data.toString()));
+        try (var folders = Files.list(data.resolve("results"))) {
+            Files.write(folders.sorted().findFirst().orElseThrow().resolve("frame.png"), new byte[]{9});
+        }
+        out.reset();
+        assertEquals(1, run("verify", "--data-dir", data.toString()));
+        assertTrue(out().startsWith("screening 1: frame.png is 1 bytes, 3 were stored"), out());
+    }
+
+    @Test
+    void usageAndSetupErrorsAreExitCode2() {
+        assertEquals(2, run("list", "--data-dir", dir.resolve("none").toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no results store here"));
+        assertEquals(2, run("list", "--data-dir", data.toString(), "--since", "yesterday"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'yesterday' is not an ISO-8601 time"));
+        assertEquals(2, run("list", "--data-dir", data.toString(), "--limit", "0"));
+        assertEquals(2, run("show", "--data-dir", data.toString(), "abc"));
+        assertEquals(2, run("export", "--data-dir", data.toString()));
+        assertEquals(2, run());
+    }
+
+    @Test
+    void defaultDataFolderIsTheSystemOneOnlyWhereWritable() throws Exception {
+        Path local = Path.of("melanoscreen-data");
+        assertEquals(local, DataFolder.choose(dir.resolve("lib/melanoscreen"), local),
+                "neither the folder nor its parent exists");
+        Files.createDirectories(dir.resolve("lib"));
+        assertEquals(dir.resolve("lib/melanoscreen"), DataFolder.choose(dir.resolve("lib/melanoscreen"), local));
+        Files.writeString(dir.resolve("file"), "");
+        assertEquals(local, DataFolder.choose(dir.resolve("file/melanoscreen"), local));
+    }
+}
