@@ -1,5 +1,6 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.store.ExportSummary;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.StoreException;

@@ -44,6 +44,7 @@ public final class Appliance implements AutoCloseable {
     private static final long POLL_MS = 200;
     private static final int AUTO_STEADY_FRAMES = 3;
     private static final double AUTO_MAX_DRIFT = 0.02;
+    private static final long RETENTION_EVERY_NANOS = TimeUnit.HOURS.toNanos(24);
 
     private sealed interface Event permits Trigger, Cancel, Stop {
     }
@@ -78,6 +79,7 @@ public final class Appliance implements AutoCloseable {
     private ResultStore store;
     private long nextCheckNanos;
     private long resultUntilNanos;
+    private long lastRetentionNanos = System.nanoTime();
     private final AutoCapture auto = new AutoCapture();
 
     public Appliance(ApplianceSettings settings, Resources resources,
@@ -258,6 +260,9 @@ public final class Appliance implements AutoCloseable {
         if (!storageUsable()) {
             return;
         }
+        if (System.nanoTime() - lastRetentionNanos > RETENTION_EVERY_NANOS) {
+            applyRetention();
+        }
         try (Frame frame = source.grab()) {
             if (settings.autoCapture()) {
                 auto.observe(frame);
@@ -372,6 +377,18 @@ public final class Appliance implements AutoCloseable {
         } catch (StoreException e) {
             Logger.error("Result not stored: {}", e.getMessage());
             return null;
+        }
+    }
+
+    private void applyRetention() {
+        lastRetentionNanos = System.nanoTime();
+        try {
+            int removed = store.applyRetention();
+            if (removed > 0) {
+                Logger.info("Retention removed {} old results", removed);
+            }
+        } catch (StoreException e) {
+            faultWith(Fault.STORAGE_UNAVAILABLE, e.getMessage());
         }
     }
 

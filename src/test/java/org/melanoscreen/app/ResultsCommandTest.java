@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.ScreeningRecord;
 import org.melanoscreen.store.StoreSettings;
