@@ -41,6 +41,8 @@ public final class QualityGate {
         int h = Math.max(1, (int) Math.round((double) frame.height() * w / frame.width()));
         byte[] rgb = new byte[w * h * 3];
         float[] gray = new float[w * h];
+        float[] blurredAcross = new float[w * h];
+        float[] blurredDown = new float[w * h];
         try (MatScope scope = new MatScope()) {
             Mat small = scope.mat();
             Imgproc.resize(frame.rgb(), small, new Size(w, h), 0, 0, Imgproc.INTER_AREA);
@@ -51,6 +53,12 @@ public final class QualityGate {
             g.convertTo(gf, CvType.CV_32F);
             Imgproc.GaussianBlur(gf, gf, new Size(0, 0), NOISE_SIGMA);
             gf.get(0, 0, gray);
+            Mat across = scope.mat();
+            Imgproc.blur(gf, across, new Size(BLUR_TAPS, 1));
+            across.get(0, 0, blurredAcross);
+            Mat down = scope.mat();
+            Imgproc.blur(gf, down, new Size(1, BLUR_TAPS));
+            down.get(0, 0, blurredDown);
         }
         List<String> reasons = new ArrayList<>();
         double[] exposure = exposure(rgb, w, h);
@@ -75,7 +83,7 @@ public final class QualityGate {
         List<String> lesionDoubts = lesionPolicy.lesionDoubts(mask);
         reasons.addAll(lesionDoubts);
         if (!mask.isEmpty()) {
-            sharpness = sharpness(gray, mask, w, h);
+            sharpness = sharpness(gray, blurredAcross, blurredDown, mask, w, h);
             if (sharpness < settings.minSharpness()) {
                 reasons.add(String.format(Locale.ROOT, "out of focus (sharpness %.3f)", sharpness));
             }
@@ -156,7 +164,8 @@ public final class QualityGate {
      * of the neighbouring-pixel variation a strong re-blur removes. An already blurred image loses little, a sharp
      * one a lot, and the ratio hardly depends on the lesion's contrast.
      */
-    private static double sharpness(float[] gray, BinaryMask mask, int w, int h) {
+    private static double sharpness(float[] gray, float[] blurredAcross, float[] blurredDown, BinaryMask mask, int w,
+                                    int h) {
         int[] b = mask.bbox();
         double sx = (double) w / mask.width();
         double sy = (double) h / mask.height();
@@ -169,37 +178,24 @@ public final class QualityGate {
         if (x1 - x0 < 3 || y1 - y0 < 3) {
             return 0;
         }
-        return 1 - Math.max(blurAlong(gray, w, x0, y0, x1, y1, 1, 0), blurAlong(gray, w, x0, y0, x1, y1, 0, 1));
+        return 1 - Math.max(blurAlong(gray, blurredAcross, w, x0, y0, x1, y1, 1),
+                blurAlong(gray, blurredDown, w, x0, y0, x1, y1, w));
     }
 
-    private static double blurAlong(float[] gray, int w, int x0, int y0, int x1, int y1, int dx, int dy) {
-        int half = BLUR_TAPS / 2;
+    /** The share of neighbour differences (pixels {@code step} apart) that survives re-blurring. */
+    private static double blurAlong(float[] gray, float[] blurred, int w, int x0, int y0, int x1, int y1, int step) {
+        int startX = step == 1 ? x0 + 1 : x0;
+        int startY = step == 1 ? y0 : y0 + 1;
         double original = 0, lost = 0;
-        for (int y = y0 + dy; y < y1; y++) {
-            for (int x = x0 + dx; x < x1; x++) {
-                double d = Math.abs(gray[y * w + x] - gray[(y - dy) * w + x - dx]);
-                double blurred = Math.abs(boxMean(gray, w, x, y, x0, y0, x1, y1, dx, dy, half)
-                        - boxMean(gray, w, x - dx, y - dy, x0, y0, x1, y1, dx, dy, half));
+        for (int y = startY; y < y1; y++) {
+            for (int x = startX, i = y * w + startX; x < x1; x++, i++) {
+                double d = Math.abs(gray[i] - gray[i - step]);
+                double db = Math.abs(blurred[i] - blurred[i - step]);
                 original += d;
-                lost += Math.max(0, d - blurred);
+                lost += Math.max(0, d - db);
             }
         }
         return original == 0 ? 1 : (original - lost) / original;
-    }
-
-    private static double boxMean(float[] gray, int w, int x, int y, int x0, int y0, int x1, int y1, int dx, int dy,
-                                  int half) {
-        double sum = 0;
-        int n = 0;
-        for (int k = -half; k <= half; k++) {
-            int xx = x + k * dx;
-            int yy = y + k * dy;
-            if (xx >= x0 && xx < x1 && yy >= y0 && yy < y1) {
-                sum += gray[yy * w + xx];
-                n++;
-            }
-        }
-        return sum / n;
     }
 
     private static double centreOffset(BinaryMask mask) {
