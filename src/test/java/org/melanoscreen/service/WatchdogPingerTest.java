@@ -23,8 +23,9 @@ class WatchdogPingerTest {
             Map<String, String> env = Map.of("NOTIFY_SOCKET", systemd.name(), "WATCHDOG_USEC", "200000");
             AtomicLong stuckAt = new AtomicLong();
             // while running, the workflow's last progress is "now"; once stuck, it stays at the moment it stuck
-            try (WatchdogPinger pinger = WatchdogPinger.start(env, SystemdNotifier.fromEnvironment(env),
-                    () -> stuckAt.get() == 0 ? System.nanoTime() : stuckAt.get())) {
+            WatchdogPinger pinger = WatchdogPinger.start(env, SystemdNotifier.fromEnvironment(env),
+                    () -> stuckAt.get() == 0 ? System.nanoTime() : stuckAt.get());
+            try {
                 List<String> alive = systemd.receiveFor(1000);
                 assertTrue(alive.size() >= 6, "pings every 100 ms while progressing: " + alive);
                 assertTrue(alive.stream().allMatch("WATCHDOG=1"::equals), alive.toString());
@@ -36,6 +37,8 @@ class WatchdogPingerTest {
 
                 stuckAt.set(0);
                 assertEquals("WATCHDOG=1", systemd.receive(1000), "pings resume with progress");
+            } finally {
+                pinger.close();
             }
         }
     }
@@ -47,10 +50,10 @@ class WatchdogPingerTest {
         assertNull(WatchdogPinger.period(Map.of("WATCHDOG_USEC", "soon")));
         assertEquals(Duration.ofSeconds(30), WatchdogPinger.period(Map.of("WATCHDOG_USEC", "30000000",
                 "WATCHDOG_PID", Long.toString(ProcessHandle.current().pid()))));
-        try (FakeNotifySocket systemd = new FakeNotifySocket(dir.resolve("notify").toString());
-             WatchdogPinger pinger = WatchdogPinger.start(Map.of("NOTIFY_SOCKET", systemd.name()),
-                     SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", systemd.name())), System::nanoTime)) {
-            assertNull(systemd.receive(300));
+        try (FakeNotifySocket systemd = new FakeNotifySocket(dir.resolve("notify").toString())) {
+            Map<String, String> noWatchdog = Map.of("NOTIFY_SOCKET", systemd.name());
+            WatchdogPinger.start(noWatchdog, SystemdNotifier.fromEnvironment(noWatchdog), System::nanoTime).close();
+            assertNull(systemd.receive(300), "nothing sent without WATCHDOG_USEC");
         }
     }
 }
