@@ -1,0 +1,104 @@
+package org.melanoscreen.app;
+
+import org.melanoscreen.capture.FrameSource;
+import org.melanoscreen.capture.SourceFactory;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.model.ModelSet;
+import org.melanoscreen.model.SessionSettings;
+import org.melanoscreen.store.ResultStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "selftest", mixinStandardHelpOptions = true,
+        description = "Check the appliance as configured: models, results store, camera. Stop the service first "
+                + "(it holds the camera and the store), and run it as the service user.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:every check passed", "1:some check failed", "2:usage or configuration error"})
+final class SelftestCommand implements Callable<Integer> {
+
+    /** One named check: returns what it found, or throws with the reason it failed. */
+    record Check(String name, Callable<String> probe) {
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file, as the service uses (/etc/melanoscreen/melanoscreen.conf).")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        ServiceConfig config;
+        try {
+            config = ServiceConfig.load(configFile, overrides);
+        } catch (ServiceConfig.ConfigException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        int failed = 0;
+        List<Check> checks = checks(config);
+        for (Check check : checks) {
+            try {
+                out.println("PASS " + check.name() + ": " + check.probe().call());
+            } catch (Exception e) {
+                failed++;
+                out.println("FAIL " + check.name() + ": " + reason(e));
+            }
+            out.flush();
+        }
+        out.printf(Locale.ROOT, "selftest: %d passed, %d failed%n", checks.size() - failed, failed);
+        return failed == 0 ? 0 : Main.EXIT_INPUT_FAILED;
+    }
+
+    /** The checks, in the order they run. */
+    static List<Check> checks(ServiceConfig config) {
+        List<Check> checks = new ArrayList<>();
+        checks.add(new Check("models", () -> models(config)));
+        checks.add(new Check("store", () -> store(config)));
+        checks.add(new Check("camera", () -> camera(config.text("source"))));
+        return checks;
+    }
+
+    private static String models(ServiceConfig config) throws Exception {
+        SessionSettings session = ServiceParts.sessionSettings(config);
+        try (ModelSet models = ModelSet.load(ServiceParts.modelFolders(config), session)) {
+            return "segmenter " + models.segmenter().manifest().id() + ", classifier "
+                    + models.classifier().manifest().id() + ", on " + session.effectiveProvider().label();
+        }
+    }
+
+    private static String store(ServiceConfig config) throws Exception {
+        try (ResultStore store = ResultStore.open(ServiceParts.storeSettings(config))) {
+            if (store.belowFreeSpaceFloor()) {
+                throw new IllegalStateException(store.dataFolder() + ": " + store.freeBytes() / (1024 * 1024)
+                        + " MB free, below store.min_free_mb");
+            }
+            return store.dataFolder() + ", " + store.freeBytes() / (1024 * 1024) + " MB free";
+        }
+    }
+
+    private static String camera(String spec) throws Exception {
+        try (FrameSource source = SourceFactory.open(spec); Frame frame = source.grab()) {
+            return frame.width() + "x" + frame.height() + " frame from " + source.describe();
+        }
+    }
+
+    private static String reason(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,36 @@
+package org.melanoscreen.app;
+
+import org.melanoscreen.model.SessionSettings;
+import org.melanoscreen.store.StoreSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The service's models and store as its configuration describes them, for {@code run} and {@code selftest}. */
+final class ServiceParts {
+    private ServiceParts() {
+    }
+
+    /** The {@code models} key's folders, or the shipped models when it is empty. */
+    static List<Path> modelFolders(ServiceConfig config) {
+        return config.text("models").isEmpty() ? List.of(ModelOptions.defaultModels())
+                : Arrays.stream(config.text("models").split(",")).map(String::trim).map(Path::of).toList();
+    }
+
+    static SessionSettings sessionSettings(ServiceConfig config) {
+        return new SessionSettings(config.integer("models.threads"),
+                SessionSettings.OptimisationLevel.valueOf(config.text("models.optimisation").toUpperCase(Locale.ROOT)),
+                SessionSettings.ExecutionProvider.valueOf(config.text("models.provider").toUpperCase(Locale.ROOT)));
+    }
+
+    static StoreSettings storeSettings(ServiceConfig config) {
+        int days = config.integer("store.retention_days");
+        int count = config.integer("store.retention_max_count");
+        return new StoreSettings(Path.of(config.text("store.data_dir")),
+                config.integer("store.min_free_mb") * 1024L * 1024L, days == 0 ? null : Duration.ofDays(days),
+                count == 0 ? null : count, config.text("device.id"));
+    }
+}

@@ -1,0 +1,52 @@
+package org.melanoscreen.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.melanoscreen.model.TinyModels;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SelftestCommandTest {
+    @TempDir
+    Path tmp;
+
+    private record Result(int exitCode, String out) {
+    }
+
+    private static Result selftest(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new SelftestCommand());
+        cli.setOut(new PrintWriter(out, true));
+        return new Result(cli.execute(args), out.toString());
+    }
+
+    @Test
+    void everyCheckPassesOnAWorkingSetUp() {
+        Result r = selftest("--set", "models=" + TinyModels.SEG + "," + TinyModels.CLS,
+                "--set", "store.data_dir=" + tmp.resolve("data"), "--set", "store.min_free_mb=0",
+                "--set", "source=simulated?width=320&height=240");
+        assertEquals(0, r.exitCode(), r.out());
+        assertTrue(r.out().contains("PASS models: segmenter "), r.out());
+        assertTrue(r.out().contains("PASS store: " + tmp.resolve("data").toAbsolutePath()), r.out());
+        assertTrue(r.out().contains("PASS camera: 320x240 frame from "), r.out());
+        assertTrue(r.out().endsWith("selftest: 3 passed, 0 failed\n"), r.out());
+    }
+
+    @Test
+    void failuresAreNamedWithTheirReasonAndTheExitCodeIsOne() {
+        Path missing = tmp.resolve("no-models");
+        Result r = selftest("--set", "models=" + missing, "--set", "store.data_dir=" + tmp.resolve("data"),
+                "--set", "store.min_free_mb=0", "--set", "source=folder:" + tmp.resolve("no-frames"));
+        assertEquals(1, r.exitCode(), r.out());
+        assertTrue(r.out().contains("FAIL models: " + missing + ": model folder missing"), r.out());
+        assertTrue(r.out().contains("PASS store: "), r.out());
+        assertTrue(r.out().contains("FAIL camera: "), r.out());
+        assertTrue(r.out().endsWith("selftest: 1 passed, 2 failed\n"), r.out());
+    }
+}
