@@ -7,8 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "melanoscreen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Skin-lesion screening appliance. A screening aid, not a diagnosis.",
         subcommands = {RunCommand.class, ScreenCommand.class, EvalCommand.class, BenchCommand.class, CameraCommand.class,
-                ResultsCommand.class,
-                SynthCommand.class},
+                ResultsCommand.class, SelftestCommand.class, SynthCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:all inputs processed", "1:some inputs failed", "2:usage or setup error"})
 public final class Main {

@@ -68,18 +68,26 @@ public final class ModelOptions {
                 QualitySettings.DEFAULT, hairRemoval);
     }
 
-    /** {@code ./models} when run from the project, else the {@code models} folder beside the jar's folder. */
+    /**
+     * {@code ./models} when run from the project; else {@code models} beside the jar (installed:
+     * /usr/share/melanoscreen/models) or beside the jar's folder (a build: target/../models).
+     */
     static Path defaultModels() {
         Path local = Path.of("models");
         if (Files.isDirectory(local)) {
             return local;
         }
         try {
-            Path jar = Path.of(ModelOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path beside = jar.getParent().getParent().resolve("models");
-            return Files.isDirectory(beside) ? beside : local;
-        } catch (Exception e) {
+            Path jarFolder = Path.of(ModelOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .getParent();
+            for (Path candidate : List.of(jarFolder.resolve("models"), jarFolder.resolveSibling("models"))) {
+                if (Files.isDirectory(candidate)) {
+                    return candidate;
+                }
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
             return local;
         }
+        return local;
     }
 }

@@ -12,6 +12,9 @@ import org.melanoscreen.imaging.ImageDecoder;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.SessionSettings;
+import org.melanoscreen.service.SystemdNotifier;
+import org.melanoscreen.service.SystemdStateReporter;
+import org.melanoscreen.service.WatchdogPinger;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.StoreException;
 import org.melanoscreen.store.StoreSettings;
@@ -31,7 +34,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,16 +84,20 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             throw new SetupException(e.getMessage(), e);
         }
         Appliance appliance = build(config);
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
+        appliance.addListener(new SystemdStateReporter(systemd));
         ResultTap tap = new ResultTap();
         appliance.addListener(new ConsoleListener(System.out));
         appliance.addListener(tap);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            systemd.stopping();
             appliance.close();
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (ControlInput control = new ControlInput(appliance, stopped::countDown)) {
+        try (ControlInput control = new ControlInput(appliance, stopped::countDown);
+             WatchdogPinger watchdog = WatchdogPinger.start(System.getenv(), systemd, appliance::lastProgressNanos)) {
             appliance.start();
             if (config.bool("control.stdin") && captures == 0) {
                 control.readConsole(System.in);
@@ -110,6 +116,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
             return 0;
         } finally {
+            systemd.stopping();
             appliance.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -120,11 +127,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private Appliance build(ServiceConfig config) {
-        List<Path> modelFolders = config.text("models").isEmpty() ? List.of(ModelOptions.defaultModels())
-                : Arrays.stream(config.text("models").split(",")).map(String::trim).map(Path::of).toList();
-        SessionSettings session = new SessionSettings(config.integer("models.threads"),
-                SessionSettings.OptimisationLevel.valueOf(config.text("models.optimisation").toUpperCase(Locale.ROOT)),
-                SessionSettings.ExecutionProvider.valueOf(config.text("models.provider").toUpperCase(Locale.ROOT)));
+        List<Path> modelFolders = ServiceParts.modelFolders(config);
+        SessionSettings session = ServiceParts.sessionSettings(config);
         QualitySettings quality = new QualitySettings(config.number("quality.min_sharpness"),
                 config.number("quality.max_clipped_high"), config.number("quality.max_clipped_low"),
                 config.number("quality.min_mean_luma"), config.number("quality.max_mean_luma"),
@@ -133,11 +137,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         boolean hair = config.bool("capture.hair_removal");
         double minArea = config.number("lesion.min_area");
         double maxArea = config.number("lesion.max_area");
-        int days = config.integer("store.retention_days");
-        int count = config.integer("store.retention_max_count");
-        StoreSettings store = new StoreSettings(Path.of(config.text("store.data_dir")),
-                config.integer("store.min_free_mb") * 1024L * 1024L, days == 0 ? null : Duration.ofDays(days),
-                count == 0 ? null : count, config.text("device.id"));
+        StoreSettings store = ServiceParts.storeSettings(config);
         String sourceSpec = config.text("source");
         Resources resources = new Resources() {
             @Override
