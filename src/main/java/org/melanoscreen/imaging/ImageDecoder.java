@@ -20,6 +20,7 @@ public final class ImageDecoder {
     /** The default limit: 8000 x 6000, far above any dermatoscope, far below what would exhaust memory. */
     public static final long DEFAULT_MAX_PIXELS = 48_000_000L;
     private static final int MIN_SIDE = 32;
+    private static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
 
     private final long maxPixels;
 
@@ -35,13 +36,16 @@ public final class ImageDecoder {
     public Frame decode(Path file) throws ImageException {
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ImageException(file + ": file of " + size / (1024 * 1024) + " MB is too large (limit "
+                        + MAX_FILE_BYTES / (1024 * 1024) + " MB)");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ImageException(file + ": no such file");
         } catch (IOException e) {
             throw new ImageException(file + ": cannot be read (" + e.getMessage() + ")");
-        } catch (OutOfMemoryError e) {
-            throw new ImageException(file + ": file too large to read");
         }
         return decode(bytes, file.toString());
     }
