@@ -8,7 +8,7 @@ import java.util.List;
  * Turns raw, timestamped button levels into presses, without hardware or timers of its own, so that it is
  * tested with made-up times. A level counts only once it has held for the debounce time; a press shorter than
  * the long-press time is a SHORT_PRESS when released; a press that reaches it is one LONG_PRESS, told at once,
- * and its release says nothing. A button stuck down therefore gives one LONG_PRESS and no captures, and arms
+ * and its release says nothing (a release not yet confirmed holds the long press back). A button stuck down therefore gives one LONG_PRESS and no captures, and arms
  * again when released. Feed it every raw change ({@link #edge}) and call {@link #poll} often (every 10 ms).
  */
 public final class ButtonDebouncer {
@@ -60,7 +60,7 @@ public final class ButtonDebouncer {
                 events.add(ButtonEvent.SHORT_PRESS);
             }
         }
-        if (stablePressed && !longTold && nanos - pressStart >= longPressNanos) {
+        if (stablePressed && rawPressed && !longTold && nanos - pressStart >= longPressNanos) {
             longTold = true;
             events.add(ButtonEvent.LONG_PRESS);
         }
