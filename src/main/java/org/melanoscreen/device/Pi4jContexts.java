@@ -20,7 +20,7 @@ final class Pi4jContexts {
     }
 
     static Context build(HardwareSettings s) {
-        List<Provider> providers = new ArrayList<>();
+        List<Provider<?, ?, ?>> providers = new ArrayList<>();
         if (s.lights() == HardwareSettings.Lights.GPIO) {
             providers.add(GpioDDigitalOutputProvider.newInstance());
         }

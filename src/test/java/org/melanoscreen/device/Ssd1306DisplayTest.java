@@ -9,9 +9,13 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The exact I2C byte stream to the SSD1306, read back from Pi4J's mock I2C, against the datasheet. */
 class Ssd1306DisplayTest {
@@ -130,6 +134,33 @@ class Ssd1306DisplayTest {
             expected.writeBytes(frame.page(p));
         }
         assertEquals(INIT_128X64 + " " + HEX.formatHex(expected.toByteArray()), HEX.formatHex(MockPi4j.written(i2c)));
+    }
+
+    @Test
+    void afterAFailedWriteTheDisplayIsInitialisedAgainAndGetsTheWholeFrame() {
+        I2C mock = pi4j.create(I2C.newConfigBuilder(pi4j).id("oled").bus(1).device(0x3C));
+        AtomicBoolean unplugged = new AtomicBoolean();
+        I2C flaky = (I2C) Proxy.newProxyInstance(I2C.class.getClassLoader(), new Class<?>[]{I2C.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("write") && unplugged.get()) {
+                        throw new IllegalStateException("I2C write failed: Remote I/O error");
+                    }
+                    try {
+                        return method.invoke(mock, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Ssd1306Display display = new Ssd1306Display(flaky, new ScreenRenderer(64), 0xCF);
+        display.write(testFrame(64));
+        MockPi4j.written(mock);
+        unplugged.set(true);
+        MonoFrame next = MonoFrame.of(new BufferedImage(128, 64, BufferedImage.TYPE_BYTE_BINARY));
+        assertThrows(IllegalStateException.class, () -> display.write(next));
+        unplugged.set(false);
+        display.write(testFrame(64));
+        assertEquals(INIT_128X64 + expectedFrame(8), HEX.formatHex(MockPi4j.written(mock)),
+                "the same frame again: sent in full, after a fresh init");
     }
 
     @Test
