@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * The appliance's lamps, button and display as configured, opened together and closed together. Typical use:
+ * The appliance's lamps, button, display and buzzer as configured, opened together and closed together. Typical use:
  * <pre>
  * Hardware hw = Hardware.open(HardwareSettings.parse(config), System.out);  // lamp test runs here
  * hw.attach(appliance, deviceId, models);   // lamps + display follow the appliance; button triggers/cancels
@@ -24,12 +24,15 @@ public final class Hardware implements AutoCloseable {
     private final IndicatorLights lights;
     private final TriggerButton button;
     private final StatusDisplay display;
+    private final Buzzer buzzer;
 
-    private Hardware(Context pi4j, IndicatorLights lights, TriggerButton button, StatusDisplay display) {
+    private Hardware(Context pi4j, IndicatorLights lights, TriggerButton button, StatusDisplay display,
+                     Buzzer buzzer) {
         this.pi4j = pi4j;
         this.lights = lights;
         this.button = button;
         this.display = display;
+        this.buzzer = buzzer;
     }
 
     /**
@@ -46,6 +49,7 @@ public final class Hardware implements AutoCloseable {
         Context pi4j = null;
         IndicatorLights lights = null;
         TriggerButton button = null;
+        Buzzer buzzer = null;
         try {
             if (s.needsPi4j()) {
                 pi4j = opening("gpio.provider / i2c.provider", "the Pi4J context", () -> contexts.apply(s));
@@ -76,10 +80,14 @@ public final class Hardware implements AutoCloseable {
                 case CONSOLE -> new ConsoleDisplay(console);
                 case NONE -> new Nothing();
             };
+            buzzer = switch (s.buzzer()) {
+                case GPIO -> opening("gpio.buzzer", "the buzzer's GPIO output", () -> Pi4jBuzzer.open(c, s.buzzerPin()));
+                case NONE -> new Nothing();
+            };
             lights.lampTest();
-            return new Hardware(pi4j, lights, button, display);
+            return new Hardware(pi4j, lights, button, display, buzzer);
         } catch (HardwareException | RuntimeException e) {
-            closeQuietly(button, lights, pi4j);
+            closeQuietly(button, lights, buzzer, pi4j);
             throw e;
         }
     }
@@ -94,8 +102,7 @@ public final class Hardware implements AutoCloseable {
             return opener.open();
         } catch (RuntimeException | LinkageError e) {
             throw new HardwareException(keys + ": " + what + " cannot be opened (" + e + "); on a machine "
-                    + "without it set hardware.lights, hardware.button or hardware.display to console, png or none",
-                    e);
+                    + "without it set its hardware.* key (lights, button, display, buzzer) to console, png or none", e);
         }
     }
 
@@ -115,7 +122,7 @@ public final class Hardware implements AutoCloseable {
 
     /** The listener alone, for a caller that wires the button itself. */
     public DeviceListener listener(String deviceId, String models) {
-        return new DeviceListener(lights, display, deviceId, models);
+        return new DeviceListener(lights, display, buzzer, deviceId, models);
     }
 
     public IndicatorLights lights() {
@@ -131,10 +138,10 @@ public final class Hardware implements AutoCloseable {
         return button;
     }
 
-    /** Button released, lamps off, display off, then Pi4J shut down; failures are logged, not thrown. */
+    /** Button released, lamps off, display off, buzzer silent, then Pi4J shut down; failures are logged. */
     @Override
     public void close() {
-        closeQuietly(button, lights, display);
+        closeQuietly(button, lights, display, buzzer);
         closeQuietly(pi4j);
     }
 
@@ -152,8 +159,8 @@ public final class Hardware implements AutoCloseable {
         }
     }
 
-    /** No lamps or no display. */
-    private static final class Nothing implements IndicatorLights, StatusDisplay {
+    /** No lamps, no display or no buzzer. */
+    private static final class Nothing implements IndicatorLights, StatusDisplay, Buzzer {
         @Override
         public void show(LightPattern pattern) {
             // no lamps
@@ -167,6 +174,11 @@ public final class Hardware implements AutoCloseable {
         @Override
         public void show(DisplayScreen screen) {
             // no display
+        }
+
+        @Override
+        public void beep(Beep beep) {
+            // no buzzer
         }
 
         @Override

@@ -10,21 +10,23 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which lamps, button and display the appliance has, and how they are wired. Built from configuration keys
+ * Which lamps, button, display and buzzer the appliance has, and how they are wired. Built from configuration keys
  * ({@link #KEYS}, documented in HARDWARE_KEYS.md); every value is checked and a bad one is reported by its key.
  *
  * @param ledPins BCM GPIO number of each lamp
  */
-public record HardwareSettings(Lights lights, Button button, Display display, Path pngDir, String gpioProvider,
-                               Map<Lamp, Integer> ledPins, boolean ledsActiveLow, int buttonPin,
-                               boolean buttonActiveLow, Duration debounce, Duration longPress, String i2cProvider,
-                               int i2cBus, int i2cAddress, int displayHeight, int contrast) {
+public record HardwareSettings(Lights lights, Button button, Display display, Buzzer buzzer, Path pngDir,
+                               String gpioProvider, Map<Lamp, Integer> ledPins, boolean ledsActiveLow, int buttonPin,
+                               boolean buttonActiveLow, int buzzerPin, Duration debounce, Duration longPress,
+                               String i2cProvider, int i2cBus, int i2cAddress, int displayHeight, int contrast) {
 
     public enum Lights { GPIO, CONSOLE, NONE }
 
     public enum Button { GPIO, NONE }
 
     public enum Display { SSD1306, PNG, CONSOLE, NONE }
+
+    public enum Buzzer { GPIO, NONE }
 
     /** A configuration key with its default and a one-line help. */
     public record Key(String name, String defaultValue, String help) {
@@ -35,6 +37,7 @@ public record HardwareSettings(Lights lights, Button button, Display display, Pa
             new Key("hardware.button", "gpio", "Trigger button: gpio (Pi4J) or none (use the console or socket)."),
             new Key("hardware.display", "ssd1306",
                     "Status display: ssd1306 (I2C OLED via Pi4J), png (frames as images), console or none."),
+            new Key("hardware.buzzer", "none", "Buzzer: gpio (an active buzzer via Pi4J) or none."),
             new Key("hardware.png_dir", "display-frames", "Folder for the display's PNG frames (hardware.display=png)."),
             new Key("gpio.provider", "gpiod", "Pi4J GPIO provider: gpiod (/dev/gpiochip*, Pi 4 and Pi 5, no root)."),
             new Key("gpio.led_green", "17", "BCM GPIO number of the green lamp (READY, LOW)."),
@@ -44,6 +47,7 @@ public record HardwareSettings(Lights lights, Button button, Display display, Pa
             new Key("gpio.button", "23", "BCM GPIO number of the trigger button."),
             new Key("gpio.button_active_low", "true",
                     "true for a button to GND with the internal pull-up; false: to 3.3 V with pull-down."),
+            new Key("gpio.buzzer", "24", "BCM GPIO number of the buzzer (active-high, hardware.buzzer=gpio)."),
             new Key("button.debounce_ms", "30", "A button level counts once it has held this long (1-1000 ms)."),
             new Key("button.long_press_ms", "1500", "Holding this long cancels instead of capturing (ms)."),
             new Key("i2c.provider", "linuxfs", "Pi4J I2C provider: linuxfs (/dev/i2c-N; Pi and Jetson)."),
@@ -68,6 +72,7 @@ public record HardwareSettings(Lights lights, Button button, Display display, Pa
         Lights lights = choice(v, "hardware.lights", Lights.class);
         Button button = choice(v, "hardware.button", Button.class);
         Display display = choice(v, "hardware.display", Display.class);
+        Buzzer buzzer = choice(v, "hardware.buzzer", Buzzer.class);
         if (display == Display.PNG && v.get("hardware.png_dir").isEmpty()) {
             throw bad("hardware.png_dir", "", "must name a folder when hardware.display = png");
         }
@@ -78,6 +83,7 @@ public record HardwareSettings(Lights lights, Button button, Display display, Pa
         pins.put(Lamp.AMBER, pin(v, "gpio.led_amber"));
         pins.put(Lamp.RED, pin(v, "gpio.led_red"));
         int buttonPin = pin(v, "gpio.button");
+        int buzzerPin = pin(v, "gpio.buzzer");
         int i2cBus = number(v, "display.i2c_bus", 0, 99);
         Map<Integer, String> used = new HashMap<>();
         if (lights == Lights.GPIO) {
@@ -87,6 +93,9 @@ public record HardwareSettings(Lights lights, Button button, Display display, Pa
         }
         if (button == Button.GPIO) {
             claim(used, buttonPin, "gpio.button");
+        }
+        if (buzzer == Buzzer.GPIO) {
+            claim(used, buzzerPin, "gpio.buzzer");
         }
         if (display == Display.SSD1306 && i2cBus == 1) {
             claim(used, 2, "the display's I2C-1 SDA");
@@ -102,16 +111,17 @@ public record HardwareSettings(Lights lights, Button button, Display display, Pa
         if (height != 32 && height != 64) {
             throw bad("display.height", v.get("display.height"), "must be 32 or 64");
         }
-        return new HardwareSettings(lights, button, display, Path.of(v.get("hardware.png_dir")),
+        return new HardwareSettings(lights, button, display, buzzer, Path.of(v.get("hardware.png_dir")),
                 v.get("gpio.provider"), pins, bool(v, "gpio.leds_active_low"), buttonPin,
-                bool(v, "gpio.button_active_low"), Duration.ofMillis(debounce), Duration.ofMillis(longPress),
+                bool(v, "gpio.button_active_low"), buzzerPin, Duration.ofMillis(debounce), Duration.ofMillis(longPress),
                 v.get("i2c.provider"), i2cBus, number(v, "display.i2c_address", 0x03, 0x77), height,
                 number(v, "display.contrast", 0, 255));
     }
 
     /** Whether any of the chosen hardware goes through Pi4J. */
     public boolean needsPi4j() {
-        return lights == Lights.GPIO || button == Button.GPIO || display == Display.SSD1306;
+        return lights == Lights.GPIO || button == Button.GPIO || display == Display.SSD1306
+                || buzzer == Buzzer.GPIO;
     }
 
     private static <E extends Enum<E>> E choice(Map<String, String> v, String key, Class<E> type)

@@ -21,7 +21,7 @@ final class Pi4jContexts {
 
     static Context build(HardwareSettings s) {
         List<Provider<?, ?, ?>> providers = new ArrayList<>();
-        if (s.lights() == HardwareSettings.Lights.GPIO) {
+        if (s.lights() == HardwareSettings.Lights.GPIO || s.buzzer() == HardwareSettings.Buzzer.GPIO) {
             providers.add(GpioDDigitalOutputProvider.newInstance());
         }
         if (s.button() == HardwareSettings.Button.GPIO) {

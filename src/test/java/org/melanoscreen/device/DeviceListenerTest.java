@@ -60,7 +60,8 @@ class DeviceListenerTest {
     @Test
     void eachStateAndResultGetsItsScreen() {
         FlakyDisplay display = new FlakyDisplay();
-        DeviceListener listener = new DeviceListener(new FlakyLights(), display, "dev-1", "seg-v3 cls-v2");
+        Fixtures.RecordingBuzzer buzzer = new Fixtures.RecordingBuzzer();
+        DeviceListener listener = new DeviceListener(new FlakyLights(), display, buzzer, "dev-1", "seg-v3 cls-v2");
         listener.stateChanged(Fixtures.state(ApplianceState.BOOTING));
         listener.stateChanged(Fixtures.state(ApplianceState.SELF_TEST));
         listener.stateChanged(Fixtures.state(ApplianceState.READY));
@@ -81,15 +82,18 @@ class DeviceListenerTest {
                 new DisplayScreen.Retake(List.of("no lesion found")),
                 new DisplayScreen.Result(Risk.RETAKE, 0.2f, 0.30, null),
                 new DisplayScreen.Fault("no camera", "check the dermatoscope's USB cable")), display.shown);
+        assertEquals(List.of(Beep.ACKNOWLEDGE, Beep.DONE, Beep.DONE, Beep.DONE, Beep.FAULT), buzzer.beeps);
     }
 
     @Test
-    void aFailingDisplayOrLampNeverStopsTheListenerAndIsToldAgainOnTheNextEvent() {
+    void aFailingDisplayLampOrBuzzerNeverStopsTheListenerAndIsToldAgainOnTheNextEvent() {
         FlakyDisplay display = new FlakyDisplay();
         FlakyLights lights = new FlakyLights();
-        DeviceListener listener = new DeviceListener(lights, display, "dev-1", "m");
+        Fixtures.RecordingBuzzer buzzer = new Fixtures.RecordingBuzzer();
+        DeviceListener listener = new DeviceListener(lights, display, buzzer, "dev-1", "m");
         display.broken = true;
         lights.broken = true;
+        buzzer.broken = true;
         for (int i = 0; i < 20; i++) {
             assertDoesNotThrow(() -> listener.stateChanged(Fixtures.state(ApplianceState.CAPTURING)));
             assertDoesNotThrow(() -> listener.resultReady(Fixtures.outcome(Risk.REFER, 0.9f, 6.0, List.of())));

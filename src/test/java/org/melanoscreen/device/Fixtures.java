@@ -12,9 +12,26 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Appliance events as the appliance sends them. */
+/** Appliance events as the appliance sends them, and a buzzer that writes down its beeps. */
 final class Fixtures {
     private Fixtures() {
+    }
+
+    static final class RecordingBuzzer implements Buzzer {
+        final List<Beep> beeps = new java.util.ArrayList<>();
+        boolean broken;
+
+        @Override
+        public void beep(Beep beep) {
+            if (broken) {
+                throw new java.util.concurrent.RejectedExecutionException("buzzer closed");
+            }
+            beeps.add(beep);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     static StateChange state(ApplianceState state) {

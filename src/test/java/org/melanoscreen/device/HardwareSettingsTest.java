@@ -36,6 +36,7 @@ class HardwareSettingsTest {
         assertEquals(0x3C, s.i2cAddress());
         assertEquals(64, s.displayHeight());
         assertEquals(0xCF, s.contrast());
+        assertEquals(HardwareSettings.Buzzer.NONE, s.buzzer());
         assertTrue(s.needsPi4j());
     }
 
@@ -74,6 +75,8 @@ class HardwareSettingsTest {
     @Test
     void aPinUsedTwiceOrTakenByTheDisplaysI2cIsRefused() {
         assertEquals("gpio.button and gpio.led_green both use BCM GPIO 17", error(Map.of("gpio.button", "17")));
+        assertEquals("gpio.buzzer and gpio.button both use BCM GPIO 23",
+                error(Map.of("hardware.buzzer", "gpio", "gpio.buzzer", "23")));
         assertEquals("the display's I2C-1 SDA and gpio.led_amber both use BCM GPIO 2",
                 error(Map.of("gpio.led_amber", "2")));
     }
@@ -113,7 +116,7 @@ class HardwareSettingsTest {
                 }));
         assertTrue(e.getMessage().startsWith("gpio.provider / i2c.provider: the Pi4J context cannot be opened "
                 + "(java.lang.UnsatisfiedLinkError: libpi4j-gpiod.so: wrong ELF class); on a machine without it set "
-                + "hardware.lights, hardware.button or hardware.display to console, png or none"), e.getMessage());
+                + "its hardware.* key (lights, button, display, buzzer) to console, png or none"), e.getMessage());
     }
 
     @Test

@@ -46,7 +46,8 @@ class Pi4jMockTest {
     @Test
     void everyApplianceStateAndRiskLightsTheDocumentedLamps() {
         BlinkingLights lights = BlinkingLights.manual(Pi4jLights.open(pi4j, PINS, false), "lamps");
-        DeviceListener listener = new DeviceListener(lights, new ConsoleDisplay(nullStream()), "dev", "models");
+        DeviceListener listener = new DeviceListener(lights, new ConsoleDisplay(nullStream()),
+                new Fixtures.RecordingBuzzer(), "dev", "models");
         assertEquals("...", lit(), "all off until told");
 
         listener.stateChanged(Fixtures.state(ApplianceState.READY));
@@ -119,6 +120,20 @@ class Pi4jMockTest {
         runFor(button, clock, 100);
         assertEquals(List.of(ButtonEvent.SHORT_PRESS, ButtonEvent.LONG_PRESS), events);
         button.close();
+    }
+
+    @Test
+    void theBuzzerPlaysABeepsOnAndOffTimesAndEndsSilent() {
+        List<Long> slept = new ArrayList<>();
+        Pi4jBuzzer buzzer = Pi4jBuzzer.open(pi4j, 24, slept::add);
+        DigitalOutput pin = pi4j.io("buzzer");
+        List<DigitalState> states = new ArrayList<>();
+        pin.addListener(e -> states.add(e.state()));
+        buzzer.play(Beep.FAULT);
+        assertEquals(List.of(DigitalState.HIGH, DigitalState.LOW, DigitalState.HIGH, DigitalState.LOW,
+                DigitalState.HIGH, DigitalState.LOW), states);
+        assertEquals(List.of(100L, 100L, 100L, 100L, 100L), slept);
+        buzzer.close();
     }
 
     /** Lets {@code ms} pass on the fake clock, ticking every 10 ms as the button's thread does. */
