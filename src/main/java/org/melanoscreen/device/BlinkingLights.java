@@ -52,10 +52,6 @@ public final class BlinkingLights implements IndicatorLights {
         write();
     }
 
-    synchronized LightPattern pattern() {
-        return pattern;
-    }
-
     /** Moves the blink phase on and writes the lamps; throws when a lamp cannot be switched. */
     synchronized void tick() {
         blinkOn = !blinkOn;

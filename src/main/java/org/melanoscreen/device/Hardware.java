@@ -49,6 +49,7 @@ public final class Hardware implements AutoCloseable {
         Context pi4j = null;
         IndicatorLights lights = null;
         TriggerButton button = null;
+        StatusDisplay display = null;
         Buzzer buzzer = null;
         try {
             if (s.needsPi4j()) {
@@ -69,7 +70,7 @@ public final class Hardware implements AutoCloseable {
                 case NONE -> null;
             };
             ScreenRenderer renderer = new ScreenRenderer(s.displayHeight());
-            StatusDisplay display = switch (s.display()) {
+            display = switch (s.display()) {
                 case SSD1306 -> new AsyncDisplay(opening("display.i2c_bus / display.i2c_address",
                         "/dev/i2c-" + s.i2cBus(),
                         () -> Ssd1306Display.open(c, s.i2cBus(), s.i2cAddress(), renderer, s.contrast())),
@@ -87,7 +88,7 @@ public final class Hardware implements AutoCloseable {
             lights.lampTest();
             return new Hardware(pi4j, lights, button, display, buzzer);
         } catch (HardwareException | RuntimeException e) {
-            closeQuietly(button, lights, buzzer, pi4j);
+            closeQuietly(button, lights, display, buzzer, pi4j);
             throw e;
         }
     }

@@ -37,15 +37,6 @@ public enum LightPattern {
         };
     }
 
-    public boolean blinks() {
-        for (Mode m : modes) {
-            if (m == Mode.BLINK) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** For people: "READY (green steady)". */
     public String describe() {
         StringBuilder sb = new StringBuilder(name()).append(" (");

@@ -64,14 +64,4 @@ public final class MonoFrame {
         }
         return image;
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MonoFrame f && f.height == height && Arrays.equals(f.bytes, bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(bytes);
-    }
 }

@@ -4,6 +4,7 @@ import com.pi4j.context.Context;
 import com.pi4j.io.i2c.I2C;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * An SSD1306 128x64 or 128x32 OLED on I2C (SSD1306 datasheet rev 1.1). Every I2C write starts with a control
@@ -81,7 +82,7 @@ public final class Ssd1306Display implements StatusDisplay {
             }
             for (int p = 0; p < frame.pages(); p++) {
                 byte[] page = frame.page(p);
-                if (written != null && java.util.Arrays.equals(page, written.page(p))) {
+                if (written != null && Arrays.equals(page, written.page(p))) {
                     continue;
                 }
                 commands((byte) (0xB0 | p), (byte) 0x00, (byte) 0x10); // page p, column 0 (low, high nibble)
