@@ -25,6 +25,7 @@ public final class Hardware implements AutoCloseable {
     private final TriggerButton button;
     private final StatusDisplay display;
     private final Buzzer buzzer;
+    private boolean closed;
 
     private Hardware(Context pi4j, IndicatorLights lights, TriggerButton button, StatusDisplay display,
                      Buzzer buzzer) {
@@ -139,9 +140,18 @@ public final class Hardware implements AutoCloseable {
         return button;
     }
 
-    /** Button released, lamps off, display off, buzzer silent, then Pi4J shut down; failures are logged. */
+    /**
+     * Button released, lamps off, display off, buzzer silent, then Pi4J shut down; failures are logged. Only the
+     * first call does anything, so it can be called from both a finally block and a shutdown hook.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         closeQuietly(button, lights, display, buzzer);
         closeQuietly(pi4j);
     }

@@ -30,7 +30,9 @@ class Pi4jMockTest {
 
     @AfterEach
     void shutDown() {
-        pi4j.shutdown();
+        if (!pi4j.isShutdown()) {
+            pi4j.shutdown();
+        }
     }
 
     /** "G.." : which lamps are lit, read from the mock outputs, for active-high LEDs. */
@@ -164,7 +166,14 @@ class Pi4jMockTest {
             assertEquals(java.util.HexFormat.of().formatHex(expected), java.util.HexFormat.of().formatHex(
                     got.toByteArray()), "init and the REFER screen reach the OLED (on the display's own thread)");
             assertTrue(hw.button() != null);
-        }
+            List<DigitalOutput> lamps = List.of(pi4j.io("led-green"), pi4j.io("led-amber"), pi4j.io("led-red"));
+            hw.close();
+            assertEquals(List.of(DigitalState.LOW, DigitalState.LOW, DigitalState.LOW),
+                    lamps.stream().map(DigitalOutput::state).toList(), "closed: lamps off");
+            assertEquals("00 ae 8d 10", java.util.HexFormat.ofDelimiter(" ").formatHex(MockPi4j.written(oled)),
+                    "closed: OLED and charge pump off");
+            assertTrue(pi4j.isShutdown(), "closed: Pi4J context shut down");
+        } // closed a second time here: nothing happens
     }
 
     private static byte[] expectedStream(DisplayScreen screen) {
