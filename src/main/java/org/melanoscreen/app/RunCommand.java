@@ -7,6 +7,9 @@ import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.capture.CaptureException;
 import org.melanoscreen.capture.FrameSource;
 import org.melanoscreen.capture.SourceFactory;
+import org.melanoscreen.device.Hardware;
+import org.melanoscreen.device.HardwareException;
+import org.melanoscreen.device.HardwareSettings;
 import org.melanoscreen.eval.BinaryMetrics;
 import org.melanoscreen.imaging.ImageDecoder;
 import org.melanoscreen.model.ModelException;
@@ -76,6 +79,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             settings.putIfAbsent("source", "simulated");
             settings.putIfAbsent("store.data_dir", "melanoscreen-data");
             settings.putIfAbsent("device.id", "melanoscreen-demo");
+            settings.putIfAbsent("hardware.lights", "console");
+            settings.putIfAbsent("hardware.button", "none");
+            settings.putIfAbsent("hardware.display", "png");
+            settings.putIfAbsent("hardware.png_dir", Path.of(settings.get("store.data_dir"), "display-frames").toString());
         }
         ServiceConfig config;
         try {
@@ -83,7 +90,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         } catch (ServiceConfig.ConfigException e) {
             throw new SetupException(e.getMessage(), e);
         }
+        Hardware hardware;
+        try {
+            hardware = Hardware.open(HardwareSettings.parse(config.effective()), System.out);
+        } catch (HardwareException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
         Appliance appliance = build(config);
+        hardware.attach(appliance, config.text("device.id"), ServiceParts.modelFolders(config).stream()
+                .map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(",")));
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
         appliance.addListener(new SystemdStateReporter(systemd));
         ResultTap tap = new ResultTap();
@@ -93,6 +108,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Thread hook = new Thread(() -> {
             systemd.stopping();
             appliance.close();
+            hardware.close();
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -118,6 +134,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         } finally {
             systemd.stopping();
             appliance.close();
+            hardware.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

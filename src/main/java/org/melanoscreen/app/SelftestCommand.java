@@ -3,6 +3,9 @@ package org.melanoscreen.app;
 import org.melanoscreen.capture.FrameSource;
 import org.melanoscreen.capture.SourceFactory;
 import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.device.DisplayScreen;
+import org.melanoscreen.device.Hardware;
+import org.melanoscreen.device.HardwareSettings;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.store.ResultStore;
@@ -28,6 +31,8 @@ import java.util.concurrent.Callable;
 final class SelftestCommand implements Callable<Integer> {
 
     /** One named check: returns what it found, or throws with the reason it failed. */
+    private static final long DISPLAY_PATTERN_MS = 3000;
+
     record Check(String name, Callable<String> probe) {
     }
 
@@ -71,7 +76,31 @@ final class SelftestCommand implements Callable<Integer> {
         checks.add(new Check("models", () -> models(config)));
         checks.add(new Check("store", () -> store(config)));
         checks.add(new Check("camera", () -> camera(config.text("source"))));
+        checks.add(new Check("lamps", () -> lamps(config)));
+        checks.add(new Check("display", () -> display(config)));
         return checks;
+    }
+
+    /** Opening the hardware lights every lamp in turn; the person at the device watches that each one lights. */
+    private static String lamps(ServiceConfig config) throws Exception {
+        HardwareSettings settings = HardwareSettings.parse(config.effective());
+        try (Hardware hardware = Hardware.open(settings, System.out)) {
+            return "lamp test shown on " + config.text("hardware.lights") + " lamps; check each lit";
+        }
+    }
+
+    /** Shows the test pattern for a few seconds; the person at the device checks the frame and checkerboard. */
+    private static String display(ServiceConfig config) throws Exception {
+        if ("none".equals(config.text("hardware.display"))) {
+            return "no display configured";
+        }
+        HardwareSettings settings = HardwareSettings.parse(config.effective());
+        try (Hardware hardware = Hardware.open(settings, System.out)) {
+            hardware.display().show(new DisplayScreen.TestPattern());
+            Thread.sleep("ssd1306".equals(config.text("hardware.display")) ? DISPLAY_PATTERN_MS : 500);
+            return "test pattern shown on the " + config.text("hardware.display") + " display; check the frame "
+                    + "and checkerboard";
+        }
     }
 
     private static String models(ServiceConfig config) throws Exception {

@@ -1,5 +1,8 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.device.HardwareException;
+import org.melanoscreen.device.HardwareSettings;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -13,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The service's configuration: built-in defaults, then one properties file, then command-line overrides.
@@ -24,9 +28,9 @@ public final class ServiceConfig {
     record Key(String name, String defaultValue, Kind kind, String help) {
     }
 
-    enum Kind { TEXT, INTEGER, NUMBER, BOOLEAN, OPTIONAL_NUMBER, PROVIDER, OPTIMISATION }
+    enum Kind { TEXT, INTEGER, NUMBER, BOOLEAN, OPTIONAL_NUMBER, PROVIDER, OPTIMISATION, HARDWARE }
 
-    static final List<Key> KEYS = List.of(
+    private static final List<Key> SERVICE_KEYS = List.of(
             new Key("device.id", "melanoscreen", Kind.TEXT, "This appliance's name in results and audit lines."),
             new Key("models", "", Kind.TEXT, "Comma-separated model folders; empty = the shipped models."),
             new Key("models.threads", "0", Kind.INTEGER, "ONNX Runtime intra-op threads per model (0 = per core)."),
@@ -58,6 +62,10 @@ public final class ServiceConfig {
             new Key("store.retention_max_count", "100000", Kind.INTEGER, "Keep at most this many; 0 keeps all."),
             new Key("control.socket", "", Kind.TEXT, "Unix socket for capture/cancel/status lines; empty = off."),
             new Key("control.stdin", "true", Kind.BOOLEAN, "Read capture/cancel/quit lines from standard input."));
+
+    /** The service's keys, then the lamps', button's and display's (checked together by HardwareSettings). */
+    static final List<Key> KEYS = Stream.concat(SERVICE_KEYS.stream(), HardwareSettings.KEYS.stream()
+            .map(k -> new Key(k.name(), k.defaultValue(), Kind.HARDWARE, k.help()))).toList();
 
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
@@ -109,7 +117,7 @@ public final class ServiceConfig {
 
     private static void check(Key key, String value, String origin) throws ConfigException {
         String problem = switch (key.kind()) {
-            case TEXT -> null;
+            case TEXT, HARDWARE -> null;
             case INTEGER -> value.matches("\\d{1,9}") ? null : "must be a whole number >= 0";
             case NUMBER -> isNumber(value) ? null : "must be a number >= 0";
             case OPTIONAL_NUMBER -> value.isEmpty() || isNumber(value) && Double.parseDouble(value) > 0 ? null
@@ -143,6 +151,11 @@ public final class ServiceConfig {
         }
         if (number("quality.min_mean_luma") >= number("quality.max_mean_luma")) {
             throw new ConfigException("quality.min_mean_luma must be below quality.max_mean_luma");
+        }
+        try {
+            HardwareSettings.parse(values);
+        } catch (HardwareException e) {
+            throw new ConfigException(e.getMessage());
         }
         if (text("device.id").isBlank() || text("store.data_dir").isBlank() || text("source").isBlank()) {
             throw new ConfigException("device.id, store.data_dir and source must not be empty");

@@ -30,23 +30,32 @@ class SelftestCommandTest {
     void everyCheckPassesOnAWorkingSetUp() {
         Result r = selftest("--set", "models=" + TinyModels.SEG + "," + TinyModels.CLS,
                 "--set", "store.data_dir=" + tmp.resolve("data"), "--set", "store.min_free_mb=0",
-                "--set", "source=simulated?width=320&height=240");
+                "--set", "source=simulated?width=320&height=240", "--set", "hardware.lights=console",
+                "--set", "hardware.button=none", "--set", "hardware.display=png",
+                "--set", "hardware.png_dir=" + tmp.resolve("frames"));
         assertEquals(0, r.exitCode(), r.out());
         assertTrue(r.out().contains("PASS models: segmenter "), r.out());
         assertTrue(r.out().contains("PASS store: " + tmp.resolve("data").toAbsolutePath()), r.out());
         assertTrue(r.out().contains("PASS camera: 320x240 frame from "), r.out());
-        assertTrue(r.out().endsWith("selftest: 3 passed, 0 failed\n"), r.out());
+        assertTrue(r.out().contains("PASS lamps: lamp test shown on console lamps"), r.out());
+        assertTrue(r.out().contains("PASS display: test pattern shown on the png display"), r.out());
+        assertTrue(tmp.resolve("frames").toFile().list().length > 0, "the pattern was written as PNG");
+        assertTrue(r.out().endsWith("selftest: 5 passed, 0 failed\n"), r.out());
     }
 
     @Test
     void failuresAreNamedWithTheirReasonAndTheExitCodeIsOne() {
         Path missing = tmp.resolve("no-models");
         Result r = selftest("--set", "models=" + missing, "--set", "store.data_dir=" + tmp.resolve("data"),
-                "--set", "store.min_free_mb=0", "--set", "source=folder:" + tmp.resolve("no-frames"));
+                "--set", "store.min_free_mb=0", "--set", "source=folder:" + tmp.resolve("no-frames"),
+                "--set", "hardware.button=none", "--set", "hardware.display=none");
         assertEquals(1, r.exitCode(), r.out());
         assertTrue(r.out().contains("FAIL models: " + missing + ": model folder missing"), r.out());
         assertTrue(r.out().contains("PASS store: "), r.out());
         assertTrue(r.out().contains("FAIL camera: "), r.out());
-        assertTrue(r.out().endsWith("selftest: 1 passed, 2 failed\n"), r.out());
+        assertTrue(r.out().contains("FAIL lamps: gpio.led_green / gpio.led_amber / gpio.led_red: "),
+                "no GPIO chip on this machine: " + r.out());
+        assertTrue(r.out().contains("PASS display: no display configured"), r.out());
+        assertTrue(r.out().endsWith("selftest: 2 passed, 3 failed\n"), r.out());
     }
 }

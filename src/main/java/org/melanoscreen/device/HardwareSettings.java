@@ -1,0 +1,186 @@
+package org.melanoscreen.device;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which lamps, button, display and buzzer the appliance has, and how they are wired. Built from configuration keys
+ * ({@link #KEYS}, part of the service configuration, documented in device/melanoscreen.conf); every value is checked and a bad one is reported by its key.
+ *
+ * @param ledPins BCM GPIO number of each lamp
+ */
+public record HardwareSettings(Lights lights, Button button, Display display, Buzzer buzzer, Path pngDir,
+                               String gpioProvider, Map<Lamp, Integer> ledPins, boolean ledsActiveLow, int buttonPin,
+                               boolean buttonActiveLow, int buzzerPin, Duration debounce, Duration longPress,
+                               String i2cProvider, int i2cBus, int i2cAddress, int displayHeight, int contrast) {
+
+    public enum Lights { GPIO, CONSOLE, NONE }
+
+    public enum Button { GPIO, NONE }
+
+    public enum Display { SSD1306, PNG, CONSOLE, NONE }
+
+    public enum Buzzer { GPIO, NONE }
+
+    /** A configuration key with its default and a one-line help. */
+    public record Key(String name, String defaultValue, String help) {
+    }
+
+    public static final List<Key> KEYS = List.of(
+            new Key("hardware.lights", "gpio", "Indicator lamps: gpio (LEDs via Pi4J), console (text lines) or none."),
+            new Key("hardware.button", "gpio", "Trigger button: gpio (Pi4J) or none (use the console or socket)."),
+            new Key("hardware.display", "ssd1306",
+                    "Status display: ssd1306 (I2C OLED via Pi4J), png (frames as images), console or none."),
+            new Key("hardware.buzzer", "none", "Buzzer: gpio (an active buzzer via Pi4J) or none."),
+            new Key("hardware.png_dir", "display-frames", "Folder for the display's PNG frames (hardware.display=png)."),
+            new Key("gpio.provider", "gpiod", "Pi4J GPIO provider: gpiod (/dev/gpiochip*, Pi 4 and Pi 5, no root)."),
+            new Key("gpio.led_green", "17", "BCM GPIO number of the green lamp (READY, LOW)."),
+            new Key("gpio.led_amber", "27", "BCM GPIO number of the amber lamp (busy: blinking, RETAKE: steady)."),
+            new Key("gpio.led_red", "22", "BCM GPIO number of the red lamp (REFER: steady, FAULT: blinking)."),
+            new Key("gpio.leds_active_low", "false", "true when the LEDs are wired from 3.3 V to the pin (lit at 0)."),
+            new Key("gpio.button", "23", "BCM GPIO number of the trigger button."),
+            new Key("gpio.button_active_low", "true",
+                    "true for a button to GND with the internal pull-up; false: to 3.3 V with pull-down."),
+            new Key("gpio.buzzer", "24", "BCM GPIO number of the buzzer (active-high, hardware.buzzer=gpio)."),
+            new Key("button.debounce_ms", "30", "A button level counts once it has held this long (1-1000 ms)."),
+            new Key("button.long_press_ms", "1500", "Holding this long cancels instead of capturing (ms)."),
+            new Key("i2c.provider", "linuxfs", "Pi4J I2C provider: linuxfs (/dev/i2c-N; Pi and Jetson)."),
+            new Key("display.i2c_bus", "1", "I2C bus of the display: N in /dev/i2c-N (Pi header pins 3/5: 1)."),
+            new Key("display.i2c_address", "0x3C", "I2C address of the display, 0x3C or 0x3D (hex or decimal)."),
+            new Key("display.height", "64", "Display rows: 64 (128x64) or 32 (128x32)."),
+            new Key("display.contrast", "0xCF", "Display contrast 0-255 (hex or decimal); lower dims and saves wear."));
+
+    public HardwareSettings {
+        ledPins = Map.copyOf(ledPins);
+    }
+
+    /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */
+    public static HardwareSettings parse(Map<String, String> values) throws HardwareException {
+        Map<String, String> v = new HashMap<>();
+        KEYS.forEach(k -> v.put(k.name(), k.defaultValue()));
+        KEYS.forEach(k -> {
+            if (values.containsKey(k.name())) {
+                v.put(k.name(), values.get(k.name()).trim());
+            }
+        });
+        Lights lights = choice(v, "hardware.lights", Lights.class);
+        Button button = choice(v, "hardware.button", Button.class);
+        Display display = choice(v, "hardware.display", Display.class);
+        Buzzer buzzer = choice(v, "hardware.buzzer", Buzzer.class);
+        if (display == Display.PNG && v.get("hardware.png_dir").isEmpty()) {
+            throw bad("hardware.png_dir", "", "must name a folder when hardware.display = png");
+        }
+        oneOf(v, "gpio.provider", "gpiod");
+        oneOf(v, "i2c.provider", "linuxfs");
+        Map<Lamp, Integer> pins = new EnumMap<>(Lamp.class);
+        pins.put(Lamp.GREEN, pin(v, "gpio.led_green"));
+        pins.put(Lamp.AMBER, pin(v, "gpio.led_amber"));
+        pins.put(Lamp.RED, pin(v, "gpio.led_red"));
+        int buttonPin = pin(v, "gpio.button");
+        int buzzerPin = pin(v, "gpio.buzzer");
+        int i2cBus = number(v, "display.i2c_bus", 0, 99);
+        Map<Integer, String> used = new HashMap<>();
+        if (lights == Lights.GPIO) {
+            claim(used, pins.get(Lamp.GREEN), "gpio.led_green");
+            claim(used, pins.get(Lamp.AMBER), "gpio.led_amber");
+            claim(used, pins.get(Lamp.RED), "gpio.led_red");
+        }
+        if (button == Button.GPIO) {
+            claim(used, buttonPin, "gpio.button");
+        }
+        if (buzzer == Buzzer.GPIO) {
+            claim(used, buzzerPin, "gpio.buzzer");
+        }
+        if (display == Display.SSD1306 && i2cBus == 1) {
+            claim(used, 2, "the display's I2C-1 SDA");
+            claim(used, 3, "the display's I2C-1 SCL");
+        }
+        int debounce = number(v, "button.debounce_ms", 1, 1000);
+        int longPress = number(v, "button.long_press_ms", 1, 60_000);
+        if (longPress <= debounce) {
+            throw bad("button.long_press_ms", v.get("button.long_press_ms"),
+                    "must be longer than button.debounce_ms (" + debounce + ")");
+        }
+        int height = number(v, "display.height", 32, 64);
+        if (height != 32 && height != 64) {
+            throw bad("display.height", v.get("display.height"), "must be 32 or 64");
+        }
+        return new HardwareSettings(lights, button, display, buzzer, Path.of(v.get("hardware.png_dir")),
+                v.get("gpio.provider"), pins, bool(v, "gpio.leds_active_low"), buttonPin,
+                bool(v, "gpio.button_active_low"), buzzerPin, Duration.ofMillis(debounce), Duration.ofMillis(longPress),
+                v.get("i2c.provider"), i2cBus, number(v, "display.i2c_address", 0x03, 0x77), height,
+                number(v, "display.contrast", 0, 255));
+    }
+
+    /** Whether any of the chosen hardware goes through Pi4J. */
+    public boolean needsPi4j() {
+        return lights == Lights.GPIO || button == Button.GPIO || display == Display.SSD1306
+                || buzzer == Buzzer.GPIO;
+    }
+
+    private static <E extends Enum<E>> E choice(Map<String, String> v, String key, Class<E> type)
+            throws HardwareException {
+        String value = v.get(key);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return e;
+            }
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw bad(key, value, "must be one of " + allowed);
+    }
+
+    private static void oneOf(Map<String, String> v, String key, String only) throws HardwareException {
+        if (!v.get(key).equals(only)) {
+            throw bad(key, v.get(key), "must be " + only + " (the only provider this build supports)");
+        }
+    }
+
+    /** BCM GPIO 0-27 are on the 40-pin header of every Raspberry Pi with one. */
+    private static int pin(Map<String, String> v, String key) throws HardwareException {
+        return number(v, key, 0, 27);
+    }
+
+    private static void claim(Map<Integer, String> used, int pin, String user) throws HardwareException {
+        String before = used.putIfAbsent(pin, user);
+        if (before != null) {
+            throw new HardwareException(user + " and " + before + " both use BCM GPIO " + pin);
+        }
+    }
+
+    private static int number(Map<String, String> v, String key, int min, int max) throws HardwareException {
+        String value = v.get(key);
+        try {
+            int n = value.toLowerCase(Locale.ROOT).startsWith("0x") ? Integer.parseInt(value.substring(2), 16)
+                    : Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(key, value, "must be a whole number from " + min + " to " + max
+                + (key.equals("display.i2c_address") || key.equals("display.contrast") ? " (decimal or 0x hex)" : ""));
+    }
+
+    private static boolean bool(Map<String, String> v, String key) throws HardwareException {
+        String value = v.get(key);
+        if (!Set.of("true", "false").contains(value)) {
+            throw bad(key, value, "must be true or false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    private static HardwareException bad(String key, String value, String problem) {
+        return new HardwareException(key + " = '" + value + "' " + problem);
+    }
+}
