@@ -273,6 +273,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 rss[0] = ProcessStats.rssKb();
                 files[0] = ProcessStats.openFiles();
             }
+            if (i % Math.max(1, captures / 10) == 0) {
+                System.out.printf(Locale.ROOT, "benchmark: %d captures, %d stored, RSS %.1f MB, open files %d%n", i,
+                        stored, ProcessStats.rssKb() / 1024.0, ProcessStats.openFiles());
+            }
         }
         rss[1] = ProcessStats.rssKb();
         files[1] = ProcessStats.openFiles();
