@@ -44,9 +44,9 @@ def common_limits():
   expectations than this.
 - Skin types: ISIC archive dermoscopy comes mostly from fair-skinned (Fitzpatrick I-III) patients in
   Europe, the USA and Australia; performance on darker skin is unknown and likely worse.
-- Lesion types not covered: the classifier was trained on melanoma vs nevus / seborrheic keratosis
-  (plus, from isic-aux, actinic keratosis, basal and squamous cell carcinoma, dermatofibroma, vascular lesions as
-  "not melanoma"). It does not detect non-melanoma skin cancer as such, and has not seen acral,
+- Lesion types not covered: the shipped pair was trained on ISIC 2017 only (melanoma vs nevus / seborrheic
+  keratosis). It does not detect non-melanoma skin cancer (basal / squamous cell carcinoma, actinic keratosis),
+  dermatofibroma or vascular lesions, and has not seen acral,
   mucosal, nail, facial or amelanotic lesions in any meaningful number. Clinical (non-dermoscopic)
   photographs are out of scope.
 - Validation is on 150 images (30 melanomas): confidence intervals are wide; the official ISIC 2017 test
@@ -132,11 +132,13 @@ Referral rule: refer when melanoma probability >= %(thr).6f. This threshold was 
 ISIC 2017 `train` split (%(ntrain)d images%(auxtxt)s); selection, early stopping and the referral
 threshold on the ISIC 2017 `val` split (%(nval)d images, 30 melanomas). Training regions were cut with
 perturbed ground-truth masks (random dilation/erosion and shift) so the model sees imperfect masks like the
-device's; validation regions come from the shipped segmenter `%(segid)s`.
+device's. Model selection used val regions from the ground-truth masks at the segmenter's resolution; the
+referral threshold and the figures below use the shipped segmenter `%(segid)s` (full pipeline).
 Recipe: stage 1, cached bottleneck features -> top model (Adam, balanced class weights, early stopping),
 %(top)s epochs; stage 2, fine-tune the whole network with SGD (momentum 0.9, lr 1e-3), balanced class
 weights, augmentation (rotation 0-360 deg, translation, scale, flips, brightness/contrast/saturation/colour
-gain), early stopping on val AUC (patience 4), best checkpoint (epoch %(best)s of %(epochs)s), seed %(seed)s.
+gain), early stopping on val AUC (patience 4), best checkpoint (fine-tune epoch %(best)s of %(epochs)s run;
+0 = no fine-tune epoch beat the stage-1 model, which is then what ships), seed %(seed)s.
 
 ## Validation metrics (%(split)s, %(n)d images, full device pipeline from the JPEGs)
 | metric | value | 95%% CI (bootstrap, 2000, seed 0) |

@@ -134,6 +134,23 @@ class SmokeTrainExport(unittest.TestCase):
         self.assertTrue(os.path.exists(os.path.join(self.tmp, "roc.png")))
 
 
+class CommittedModels(unittest.TestCase):
+    """The shipped model folders (models/<id>/) and the Java tests' tiny models verify: sha256, names,
+    shapes, and every parity fixture re-run through the ONNX graph."""
+
+    def test_committed_folders_verify(self):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))     # repository root
+        folders = [os.path.join(root, "models", d) for d in sorted(os.listdir(os.path.join(root, "models")))]
+        tiny = os.path.join(root, "src", "test", "resources", "tiny-models")
+        if os.path.isdir(tiny):
+            folders += [os.path.join(tiny, d) for d in sorted(os.listdir(tiny))]
+        folders = [f for f in folders if os.path.exists(os.path.join(f, "manifest.json"))]
+        for f in folders:
+            with self.subTest(folder=f):
+                self.assertEqual(export.verify_folder(f), [])
+                self.assertTrue(os.path.exists(os.path.join(f, "fixtures", "expected.json")))
+
+
 class ReferenceCode(unittest.TestCase):
     def test_largest_component_tie_and_fill(self):
         m = np.zeros((6, 8), bool)
