@@ -10,9 +10,6 @@ import java.util.List;
  * LOW only when it is below AND the lesion was found cleanly; everything else is RETAKE with reasons.
  */
 public final class RiskPolicy {
-    public static final double DEFAULT_MIN_AREA_FRACTION = 0.01;
-    public static final double DEFAULT_MAX_AREA_FRACTION = 0.85;
-
     private final double referralThreshold;
     private final double minAreaFraction;
     private final double maxAreaFraction;

@@ -33,8 +33,4 @@ public final class StageTimings {
     public Map<String, Double> millis() {
         return Collections.unmodifiableMap(millis);
     }
-
-    public double total() {
-        return millis.values().stream().mapToDouble(Double::doubleValue).sum();
-    }
 }

@@ -9,7 +9,6 @@ import ai.onnxruntime.TensorInfo;
 import org.tinylog.Logger;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -88,17 +87,6 @@ public final class OnnxModel implements AutoCloseable {
 
     public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    public static String sha256(Path file) throws IOException {
-        MessageDigest digest = digest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static MessageDigest digest() {
