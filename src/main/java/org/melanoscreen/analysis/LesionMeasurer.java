@@ -124,13 +124,15 @@ public final class LesionMeasurer {
                 hull[i] = contour[idx[i]];
             }
         }
-        double best = 0;
+        double bestSq = 0;
         for (int i = 0; i < hull.length; i++) {
             for (int j = i + 1; j < hull.length; j++) {
-                best = Math.max(best, Math.hypot(hull[i].x - hull[j].x, hull[i].y - hull[j].y));
+                double dx = hull[i].x - hull[j].x;
+                double dy = hull[i].y - hull[j].y;
+                bestSq = Math.max(bestSq, dx * dx + dy * dy);
             }
         }
-        return best;
+        return Math.sqrt(bestSq);
     }
 
     /**
@@ -208,6 +210,10 @@ public final class LesionMeasurer {
             small.get(0, 0, rgb);
         }
         LesionMeasurements.DermoscopicColour[] names = LesionMeasurements.DermoscopicColour.values();
+        int[][] references = new int[names.length][];
+        for (int k = 0; k < names.length; k++) {
+            references[k] = REFERENCE_RGB.get(names[k]);
+        }
         int[] counts = new int[names.length];
         int lesion = 0;
         byte[] px = mask.pixels();
@@ -221,8 +227,8 @@ public final class LesionMeasurer {
             int best = -1;
             double bestSq = maxSq;
             for (int k = 0; k < names.length; k++) {
-                int[] ref = REFERENCE_RGB.get(names[k]);
-                double d = sq(r - ref[0]) + sq(g - ref[1]) + sq(b - ref[2]);
+                int[] ref = references[k];
+                int d = sq(r - ref[0]) + sq(g - ref[1]) + sq(b - ref[2]);
                 if (d < bestSq) {
                     bestSq = d;
                     best = k;
@@ -241,7 +247,7 @@ public final class LesionMeasurer {
         return present;
     }
 
-    private static double sq(double v) {
+    private static int sq(int v) {
         return v * v;
     }
 }

@@ -25,8 +25,19 @@ public final class QualityGate {
     private static final double CENTRAL_SHARE = 0.6;
     /** Smoothing before the focus measure, so that sensor noise does not pass for detail. */
     private static final double NOISE_SIGMA = 1.0;
+    /** Exposure and colour cast are means over the frame: every other pixel each way estimates them well. */
+    private static final int MEAN_SAMPLE_STEP = 2;
     /** Length of the re-blur filter of the focus measure. */
     private static final int BLUR_TAPS = 9;
+
+    /** 1 / (r + g + b) for every possible sum, so that the per-pixel chromaticity needs no division. */
+    private static final double[] RECIPROCALS = new double[3 * 255 + 1];
+
+    static {
+        for (int i = 1; i < RECIPROCALS.length; i++) {
+            RECIPROCALS[i] = 1.0 / i;
+        }
+    }
 
     private final QualitySettings settings;
     private final RiskPolicy lesionPolicy;
@@ -41,11 +52,12 @@ public final class QualityGate {
         int h = Math.max(1, (int) Math.round((double) frame.height() * w / frame.width()));
         byte[] rgb = new byte[w * h * 3];
         float[] gray = new float[w * h];
-        float[] blurredAcross = new float[w * h];
-        float[] blurredDown = new float[w * h];
         try (MatScope scope = new MatScope()) {
-            Mat small = scope.mat();
-            Imgproc.resize(frame.rgb(), small, new Size(w, h), 0, 0, Imgproc.INTER_AREA);
+            Mat small = frame.rgb();
+            if (frame.width() != w || frame.height() != h) {
+                small = scope.mat();
+                Imgproc.resize(frame.rgb(), small, new Size(w, h), 0, 0, Imgproc.INTER_AREA);
+            }
             small.get(0, 0, rgb);
             Mat g = scope.mat();
             Imgproc.cvtColor(small, g, Imgproc.COLOR_RGB2GRAY);
@@ -53,12 +65,6 @@ public final class QualityGate {
             g.convertTo(gf, CvType.CV_32F);
             Imgproc.GaussianBlur(gf, gf, new Size(0, 0), NOISE_SIGMA);
             gf.get(0, 0, gray);
-            Mat across = scope.mat();
-            Imgproc.blur(gf, across, new Size(BLUR_TAPS, 1));
-            across.get(0, 0, blurredAcross);
-            Mat down = scope.mat();
-            Imgproc.blur(gf, down, new Size(1, BLUR_TAPS));
-            down.get(0, 0, blurredDown);
         }
         List<String> reasons = new ArrayList<>();
         double[] exposure = exposure(rgb, w, h);
@@ -83,7 +89,7 @@ public final class QualityGate {
         List<String> lesionDoubts = lesionPolicy.lesionDoubts(mask);
         reasons.addAll(lesionDoubts);
         if (!mask.isEmpty()) {
-            sharpness = sharpness(gray, blurredAcross, blurredDown, mask, w, h);
+            sharpness = sharpness(gray, mask, w, h);
             if (sharpness < settings.minSharpness()) {
                 reasons.add(String.format(Locale.ROOT, "out of focus (sharpness %.3f)", sharpness));
             }
@@ -108,8 +114,8 @@ public final class QualityGate {
         int y1 = h - y0;
         long high = 0, low = 0, n = 0;
         double luma = 0;
-        for (int y = y0; y < y1; y++) {
-            for (int x = x0; x < x1; x++) {
+        for (int y = y0; y < y1; y += MEAN_SAMPLE_STEP) {
+            for (int x = x0; x < x1; x += MEAN_SAMPLE_STEP) {
                 int i = 3 * (y * w + x);
                 int r = rgb[i] & 0xFF, g = rgb[i + 1] & 0xFF, b = rgb[i + 2] & 0xFF;
                 if (r >= 250 || g >= 250 || b >= 250) {
@@ -128,35 +134,36 @@ public final class QualityGate {
 
     /** Distance of the mean chromaticity of the non-lesion, non-dark pixels from typical skin. */
     private static double colourCast(byte[] rgb, BinaryMask mask, int w, int h) {
-        double[] sum = new double[3];
+        int[] maskColumn = new int[w];
+        for (int x = 0; x < w; x++) {
+            maskColumn[x] = Math.min(mask.width() - 1, x * mask.width() / w);
+        }
+        byte[] lesion = mask.pixels();
+        double sumR = 0, sumG = 0, sumB = 0;
         long n = 0;
-        for (int y = 0; y < h; y++) {
-            int my = Math.min(mask.height() - 1, y * mask.height() / h);
-            for (int x = 0; x < w; x++) {
-                int mx = Math.min(mask.width() - 1, x * mask.width() / w);
-                if (mask.get(mx, my)) {
+        for (int y = 0; y < h; y += MEAN_SAMPLE_STEP) {
+            int maskRow = Math.min(mask.height() - 1, y * mask.height() / h) * mask.width();
+            for (int x = 0, i = 3 * y * w; x < w; x += MEAN_SAMPLE_STEP, i += 3 * MEAN_SAMPLE_STEP) {
+                if (lesion[maskRow + maskColumn[x]] != 0) {
                     continue;
                 }
-                int i = 3 * (y * w + x);
                 int r = rgb[i] & 0xFF, g = rgb[i + 1] & 0xFF, b = rgb[i + 2] & 0xFF;
                 int total = r + g + b;
                 if (total < 60) {
                     continue;
                 }
-                sum[0] += (double) r / total;
-                sum[1] += (double) g / total;
-                sum[2] += (double) b / total;
+                double inverse = RECIPROCALS[total];
+                sumR += r * inverse;
+                sumG += g * inverse;
+                sumB += b * inverse;
                 n++;
             }
         }
         if (n == 0) {
             return 0;
         }
-        double d = 0;
-        for (int c = 0; c < 3; c++) {
-            d += Math.pow(sum[c] / n - SKIN_CHROMATICITY[c], 2);
-        }
-        return Math.sqrt(d);
+        return Math.sqrt(sq(sumR / n - SKIN_CHROMATICITY[0]) + sq(sumG / n - SKIN_CHROMATICITY[1])
+                + sq(sumB / n - SKIN_CHROMATICITY[2]));
     }
 
     /**
@@ -164,8 +171,7 @@ public final class QualityGate {
      * of the neighbouring-pixel variation a strong re-blur removes. An already blurred image loses little, a sharp
      * one a lot, and the ratio hardly depends on the lesion's contrast.
      */
-    private static double sharpness(float[] gray, float[] blurredAcross, float[] blurredDown, BinaryMask mask, int w,
-                                    int h) {
+    private static double sharpness(float[] gray, BinaryMask mask, int w, int h) {
         int[] b = mask.bbox();
         double sx = (double) w / mask.width();
         double sy = (double) h / mask.height();
@@ -178,24 +184,66 @@ public final class QualityGate {
         if (x1 - x0 < 3 || y1 - y0 < 3) {
             return 0;
         }
-        return 1 - Math.max(blurAlong(gray, blurredAcross, w, x0, y0, x1, y1, 1),
-                blurAlong(gray, blurredDown, w, x0, y0, x1, y1, w));
+        return 1 - Math.max(blurAlong(gray, w, x0, y0, x1, y1, reBlurEnds(w), 1, 1),
+                blurAlong(gray, w, x0, y0, x1, y1, reBlurEnds(h), w, 0));
     }
 
-    /** The share of neighbour differences (pixels {@code step} apart) that survives re-blurring. */
-    private static double blurAlong(float[] gray, float[] blurred, int w, int x0, int y0, int x1, int y1, int step) {
-        int startX = step == 1 ? x0 + 1 : x0;
-        int startY = step == 1 ? y0 : y0 + 1;
+    /**
+     * For each position along a line of {@code n} pixels, the two samples whose difference over {@link #BLUR_TAPS}
+     * is the difference between neighbouring values of the box re-blur: with B[i] the mean of v[i-4..i+4],
+     * B[i] - B[i-1] = (v[i+4] - v[i-5]) / 9, which spares filtering the whole image. Positions outside the line
+     * mirror into it as in OpenCV's default border (reflect 101).
+     */
+    static int[][] reBlurEnds(int n) {
+        int half = BLUR_TAPS / 2;
+        int[][] ends = new int[2][n];
+        for (int i = 0; i < n; i++) {
+            ends[0][i] = reflect101(i + half, n);
+            ends[1][i] = reflect101(i - half - 1, n);
+        }
+        return ends;
+    }
+
+    static int reflect101(int i, int n) {
+        if (n == 1) {
+            return 0;
+        }
+        while (i < 0 || i >= n) {
+            i = i < 0 ? -i : 2 * (n - 1) - i;
+        }
+        return i;
+    }
+
+    /**
+     * The share of neighbour differences (pixels {@code step} apart: 1 across, {@code w} down) that survives
+     * re-blurring along the same direction; {@code alongX} is 1 when the direction is across, else 0.
+     */
+    private static double blurAlong(float[] gray, int w, int x0, int y0, int x1, int y1, int[][] ends, int step,
+                                    int alongX) {
+        int startX = x0 + alongX;
+        int startY = y0 + 1 - alongX;
+        float perTap = 1f / BLUR_TAPS;
         double original = 0, lost = 0;
         for (int y = startY; y < y1; y++) {
-            for (int x = startX, i = y * w + startX; x < x1; x++, i++) {
-                double d = Math.abs(gray[i] - gray[i - step]);
-                double db = Math.abs(blurred[i] - blurred[i - step]);
-                original += d;
-                lost += Math.max(0, d - db);
+            // a row's sums (at most a few hundred terms) are exact enough in float, which keeps this loop fast
+            float rowOriginal = 0, rowLost = 0;
+            int row = y * w;
+            for (int x = startX, i = row + startX; x < x1; x++, i++) {
+                float d = Math.abs(gray[i] - gray[i - step]);
+                float db = alongX == 1
+                        ? Math.abs(gray[row + ends[0][x]] - gray[row + ends[1][x]]) * perTap
+                        : Math.abs(gray[ends[0][y] * w + x] - gray[ends[1][y] * w + x]) * perTap;
+                rowOriginal += d;
+                rowLost += Math.max(0f, d - db);
             }
+            original += rowOriginal;
+            lost += rowLost;
         }
         return original == 0 ? 1 : (original - lost) / original;
+    }
+
+    private static double sq(double v) {
+        return v * v;
     }
 
     private static double centreOffset(BinaryMask mask) {

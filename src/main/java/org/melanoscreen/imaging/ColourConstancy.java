@@ -1,20 +1,32 @@
 package org.melanoscreen.imaging;
 
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+
 /**
- * Shades of Gray colour constancy (Finlayson and Trezzi, 2004) on an interleaved RGB float image in [0, 255]:
- * each channel is scaled so that the image's Minkowski p-norm illuminant estimate becomes neutral grey.
+ * Shades of Gray colour constancy (Finlayson and Trezzi, 2004) for a 3-channel float image in [0, 255]: each
+ * channel is to be scaled so that the image's Minkowski p-norm illuminant estimate becomes neutral grey.
  */
 public final class ColourConstancy {
     private ColourConstancy() {
     }
 
-    public static void shadesOfGray(float[] rgb, double p) {
-        int pixels = rgb.length / 3;
-        double[] sums = new double[3];
-        int integerPower = p == Math.rint(p) && p <= 16 ? (int) p : 0;
-        for (int i = 0; i < rgb.length; i++) {
-            sums[i % 3] += integerPower > 0 ? power(rgb[i], integerPower) : Math.pow(rgb[i], p);
+    /**
+     * The per-channel gains of the correction for a non-negative image; the caller applies them and clamps the
+     * result to [0, 255].
+     */
+    public static double[] gains(Mat rgb, double p) {
+        if (rgb.type() != CvType.CV_32FC3) {
+            throw new IllegalArgumentException("Shades of Gray needs a 3-channel float image, got " + rgb);
         }
+        double[] sums;
+        try (MatScope scope = new MatScope()) {
+            Mat powered = scope.mat();
+            Core.pow(rgb, p, powered);
+            sums = Core.sumElems(powered).val;
+        }
+        double pixels = rgb.total();
         double[] illuminant = new double[3];
         double norm = 0;
         for (int c = 0; c < 3; c++) {
@@ -22,21 +34,10 @@ public final class ColourConstancy {
             norm += illuminant[c] * illuminant[c];
         }
         norm = Math.sqrt(norm);
-        float[] gain = new float[3];
+        double[] gain = new double[3];
         for (int c = 0; c < 3; c++) {
-            gain[c] = illuminant[c] > 0 ? (float) (norm / (Math.sqrt(3) * illuminant[c])) : 1f;
+            gain[c] = illuminant[c] > 0 ? norm / (Math.sqrt(3) * illuminant[c]) : 1;
         }
-        for (int i = 0; i < rgb.length; i++) {
-            float v = rgb[i] * gain[i % 3];
-            rgb[i] = v > 255f ? 255f : Math.max(v, 0f);
-        }
-    }
-
-    private static double power(double v, int n) {
-        double r = 1;
-        for (int i = 0; i < n; i++) {
-            r *= v;
-        }
-        return r;
+        return gain;
     }
 }

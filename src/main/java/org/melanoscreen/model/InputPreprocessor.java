@@ -4,6 +4,7 @@ import org.melanoscreen.imaging.BinaryMask;
 import org.melanoscreen.imaging.ColourConstancy;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.MatScope;
+import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
@@ -34,7 +35,6 @@ public final class InputPreprocessor {
     public float[] prepare(Frame frame, int[] rect, BinaryMask mask) {
         int cropWidth = rect[2] - rect[0];
         int cropHeight = rect[3] - rect[1];
-        float[] hwc;
         try (MatScope scope = new MatScope()) {
             Mat region = scope.add(frame.rgb().submat(new Rect(rect[0], rect[1], cropWidth, cropHeight)));
             Mat floats = scope.mat();
@@ -47,13 +47,10 @@ public final class InputPreprocessor {
                 sized = scope.mat();
                 Imgproc.resize(floats, sized, new Size(spec.width(), spec.height()), 0, 0, Imgproc.INTER_LINEAR);
             }
-            hwc = new float[spec.width() * spec.height() * 3];
-            sized.get(0, 0, hwc);
+            double[] gains = spec.colourConstancy() == null ? null
+                    : ColourConstancy.gains(sized, spec.colourConstancy().p());
+            return normaliseToNchw(sized, gains, scope);
         }
-        if (spec.colourConstancy() != null) {
-            ColourConstancy.shadesOfGray(hwc, spec.colourConstancy().p());
-        }
-        return normaliseToNchw(hwc);
     }
 
     private void blankOutside(Mat floats, int[] rect, BinaryMask mask, int frameWidth, int frameHeight) {
@@ -87,18 +84,26 @@ public final class InputPreprocessor {
         floats.put(0, 0, pixels);
     }
 
-    private float[] normaliseToNchw(float[] hwc) {
-        int plane = spec.width() * spec.height();
-        float[] nchw = new float[plane * 3];
-        float scale = spec.scale();
+    /**
+     * Per channel: the colour constancy gain if given (clamped to 255 as the contract says), then
+     * (I * scale - mean) / std, written plane after plane (NCHW) and copied out in one call.
+     */
+    private float[] normaliseToNchw(Mat hwc, double[] gains, MatScope scope) {
+        int h = spec.height();
+        int w = spec.width();
+        Mat planes = scope.add(new Mat(3 * h, w, CvType.CV_32FC1));
         for (int c = 0; c < 3; c++) {
-            float mean = spec.mean()[c];
-            float std = spec.std()[c];
-            int offset = c * plane;
-            for (int i = 0, j = c; i < plane; i++, j += 3) {
-                nchw[offset + i] = (hwc[j] * scale - mean) / std;
+            Mat plane = scope.add(planes.submat(c * h, (c + 1) * h, 0, w));
+            Core.extractChannel(hwc, plane, c);
+            if (gains != null) {
+                plane.convertTo(plane, -1, gains[c]);
+                Imgproc.threshold(plane, plane, 255, 255, Imgproc.THRESH_TRUNC);
             }
+            float std = spec.std()[c];
+            plane.convertTo(plane, -1, spec.scale() / std, -spec.mean()[c] / std);
         }
+        float[] nchw = new float[3 * h * w];
+        planes.get(0, 0, nchw);
         return nchw;
     }
 }

@@ -5,6 +5,7 @@ import org.melanoscreen.imaging.BinaryMask;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.SyntheticLesion;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,5 +91,27 @@ class QualityGateTest {
             assertTrue(q.reasons().contains("no lesion found"));
             assertTrue(Double.isNaN(q.sharpness()));
         }
+    }
+
+    @Test
+    void reBlurDifferencesEqualThoseOfAnExplicitBoxFilterWithMirroredBorders() {
+        int n = 23;
+        java.util.Random random = new java.util.Random(3);
+        float[] line = new float[n];
+        for (int i = 0; i < n; i++) {
+            line[i] = random.nextFloat() * 255;
+        }
+        double[] box = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int k = -4; k <= 4; k++) {
+                box[i] += line[QualityGate.reflect101(i + k, n)] / 9.0;
+            }
+        }
+        int[][] ends = QualityGate.reBlurEnds(n);
+        for (int i = 1; i < n; i++) {
+            assertEquals(box[i] - box[i - 1], (line[ends[0][i]] - line[ends[1][i]]) / 9.0, 1e-4, "position " + i);
+        }
+        assertEquals(1, QualityGate.reflect101(-1, n));
+        assertEquals(n - 2, QualityGate.reflect101(n, n));
     }
 }

@@ -1,17 +1,32 @@
 package org.melanoscreen.imaging;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ColourConstancyTest {
 
+    @BeforeAll
+    static void loadOpenCv() {
+        OpenCvLoader.load();
+    }
+
+    private static double[] gains(float[] rgb, double p) {
+        try (MatScope scope = new MatScope()) {
+            Mat m = scope.add(new Mat(1, rgb.length / 3, CvType.CV_32FC3));
+            m.put(0, 0, rgb);
+            return ColourConstancy.gains(m, p);
+        }
+    }
+
     @Test
-    void neutralImageIsUnchanged() {
-        float[] rgb = {100, 100, 100, 200, 200, 200};
-        ColourConstancy.shadesOfGray(rgb, 6);
-        assertEquals(100, rgb[0], 1e-3);
-        assertEquals(200, rgb[5], 1e-3);
+    void neutralImageKeepsItsColours() {
+        assertArrayEquals(new double[]{1, 1, 1}, gains(new float[]{100, 100, 100, 200, 200, 200}, 6), 1e-6);
     }
 
     @Test
@@ -22,23 +37,31 @@ class ColourConstancyTest {
             rgb[3 * i + 1] = 100;
             rgb[3 * i + 2] = 50;
         }
-        ColourConstancy.shadesOfGray(rgb, 6);
+        double[] g = gains(rgb, 6);
         // e = (200, 100, 50), |e| = 229.13; each channel becomes |e| / sqrt(3) = 132.29
         double expected = Math.sqrt(200 * 200 + 100 * 100 + 50 * 50) / Math.sqrt(3);
-        assertEquals(expected, rgb[0], 1e-3);
-        assertEquals(expected, rgb[1], 1e-3);
-        assertEquals(expected, rgb[2], 1e-3);
+        assertEquals(expected, 200 * g[0], 1e-3);
+        assertEquals(expected, 100 * g[1], 1e-3);
+        assertEquals(expected, 50 * g[2], 1e-3);
     }
 
     @Test
-    void handComputedTwoPixelCaseWithClippingAndEmptyChannel() {
-        float[] rgb = {200, 0, 0, 200, 200, 0};
-        ColourConstancy.shadesOfGray(rgb, 1);
-        // e = (200, 100, 0), n = sqrt(200^2 + 100^2)
-        double n = Math.sqrt(200 * 200 + 100 * 100);
-        assertEquals(200 * n / (Math.sqrt(3) * 200), rgb[0], 1e-3);
-        assertEquals(0, rgb[1], 0);
-        assertEquals(255, rgb[4], 0, "200 * 1.29 is clipped to 255");
-        assertEquals(0, rgb[5], 0, "a channel with no light is left alone");
+    void handComputedSixthPowerMeans() {
+        float[] rgb = {10, 20, 0, 30, 20, 0};
+        double[] g = gains(rgb, 6);
+        double er = Math.pow((Math.pow(10, 6) + Math.pow(30, 6)) / 2, 1 / 6.0);
+        double eg = 20;
+        double n = Math.sqrt(er * er + eg * eg);
+        assertEquals(n / (Math.sqrt(3) * er), g[0], 1e-6);
+        assertEquals(n / (Math.sqrt(3) * eg), g[1], 1e-6);
+        assertEquals(1, g[2], 0, "a channel with no light is left alone");
+    }
+
+    @Test
+    void refusesImagesThatAreNotFloatRgb() {
+        try (MatScope scope = new MatScope()) {
+            Mat bytes = scope.add(new Mat(2, 2, CvType.CV_8UC3));
+            assertThrows(IllegalArgumentException.class, () -> ColourConstancy.gains(bytes, 6));
+        }
     }
 }
