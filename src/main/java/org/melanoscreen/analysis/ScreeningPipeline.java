@@ -36,6 +36,18 @@ public final class ScreeningPipeline {
         this.hairRemoval = hairRemoval;
     }
 
+    /**
+     * The pipeline for a model set as the command line and the service both configure it: the referral threshold
+     * comes from the classifier's manifest.
+     */
+    public static ScreeningPipeline forModels(ModelSet models, Double pixelPitchMm, double minLesionArea,
+                                              double maxLesionArea, QualitySettings quality, boolean hairRemoval) {
+        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold(), minLesionArea,
+                maxLesionArea);
+        return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(pixelPitchMm), policy, quality,
+                hairRemoval);
+    }
+
     public ScreeningResult screen(Path file) throws ImageException, ModelException {
         StageTimings timings = new StageTimings();
         try (Frame frame = decoder.decode(file)) {

@@ -1,10 +1,7 @@
 package org.melanoscreen.app;
 
-import org.melanoscreen.analysis.LesionMeasurer;
 import org.melanoscreen.analysis.QualitySettings;
-import org.melanoscreen.analysis.RiskPolicy;
 import org.melanoscreen.analysis.ScreeningPipeline;
-import org.melanoscreen.imaging.ImageDecoder;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.SessionSettings;
@@ -62,10 +59,8 @@ public final class ModelOptions {
     }
 
     public ScreeningPipeline pipeline(ModelSet models) {
-        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold(), minLesionArea,
-                maxLesionArea);
-        return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(pixelPitchMm), policy,
-                QualitySettings.DEFAULT, hairRemoval);
+        return ScreeningPipeline.forModels(models, pixelPitchMm, minLesionArea, maxLesionArea, QualitySettings.DEFAULT,
+                hairRemoval);
     }
 
     /**

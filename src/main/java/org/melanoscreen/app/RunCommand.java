@@ -1,8 +1,6 @@
 package org.melanoscreen.app;
 
-import org.melanoscreen.analysis.LesionMeasurer;
 import org.melanoscreen.analysis.QualitySettings;
-import org.melanoscreen.analysis.RiskPolicy;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.capture.CaptureException;
 import org.melanoscreen.capture.FrameSource;
@@ -11,7 +9,6 @@ import org.melanoscreen.device.Hardware;
 import org.melanoscreen.device.HardwareException;
 import org.melanoscreen.device.HardwareSettings;
 import org.melanoscreen.eval.BinaryMetrics;
-import org.melanoscreen.imaging.ImageDecoder;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.SessionSettings;
@@ -183,9 +180,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 config.integer("capture.screen_best"), seconds(config.number("capture.result_hold_s")),
                 seconds(config.number("capture.fault_retry_s")), seconds(config.number("capture.health_interval_s")),
                 config.bool("capture.auto"));
-        return new Appliance(appliance, resources, models -> new ScreeningPipeline(new ImageDecoder(), models,
-                new LesionMeasurer(pitch), new RiskPolicy(models.classifier().manifest().referral().threshold(),
-                minArea, maxArea), quality, hair), config.text("device.id"), new Main.Version().getVersion()[0]);
+        return new Appliance(appliance, resources,
+                models -> ScreeningPipeline.forModels(models, pitch, minArea, maxArea, quality, hair),
+                config.text("device.id"), new Main.Version().getVersion()[0]);
     }
 
     private static Duration seconds(double s) {
