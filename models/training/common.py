@@ -4,6 +4,7 @@ classifier region and metrics.  Everything the Java runtime must reproduce lives
 numpy + PIL + torch only (no scipy / sklearn / onnxruntime).
 """
 import csv
+import json
 import math
 import os
 from collections import deque
@@ -405,3 +406,31 @@ def dice_jaccard(pred, gt):
     if a + b == 0:
         return 1.0, 1.0
     return 2.0 * inter / (a + b), inter / union
+
+
+class BestCheckpoint:
+    """Early stopping on a validation score (higher is better): keeps the best epoch's weights in `path` and
+    says when `patience` epochs have passed without a new best."""
+
+    def __init__(self, path, patience, model=None, score=-1.0):
+        """With `model`, its current weights count as epoch 0 with `score` (a stage that must be beaten)."""
+        self.path, self.patience = path, patience
+        self.best, self.best_epoch = score, -1
+        if model is not None:
+            self.best_epoch = 0
+            torch.save(model.state_dict(), path)
+
+    def update(self, model, epoch, score):
+        """Records `epoch`'s score, saving the weights when it is the best yet; True when patience has run out."""
+        if score > self.best:
+            self.best, self.best_epoch = score, epoch
+            torch.save(model.state_dict(), self.path)
+            return False
+        return epoch - self.best_epoch >= self.patience
+
+    def restore(self, model, history, workdir):
+        """Loads the best weights into `model` (eval mode) and writes `history` to workdir/history.json."""
+        model.load_state_dict(torch.load(self.path))
+        model.eval()
+        with open(os.path.join(workdir, "history.json"), "w") as f:
+            json.dump(history, f, indent=1)

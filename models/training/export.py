@@ -12,6 +12,7 @@ import torch
 from PIL import Image
 
 import common
+import nets
 from onnxrun import OnnxModel
 
 OPSET = 13
@@ -51,6 +52,13 @@ def export_onnx(model, h, w, path):
 
 
 # --------------------------------------------------------------------------- synthetic images
+def export_model(model, folder, h, w):
+    """Writes folder/model.onnx (creating folder) and returns (macs, params) for the manifest's cost."""
+    os.makedirs(folder, exist_ok=True)
+    export_onnx(model, h, w, os.path.join(folder, "model.onnx"))
+    return nets.count_macs(model, (3, h, w))
+
+
 def synthetic_lesion(rng, W=320, H=240, dark=1.0):
     """Skin-coloured texture with one irregular pigmented blob. Returns (uint8 HxWx3, bool HxW mask)."""
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float64)

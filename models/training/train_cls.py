@@ -318,9 +318,8 @@ def main(argv=None):
     opt = torch.optim.SGD([q for q in model.parameters() if q.requires_grad], lr=args.lr, momentum=0.9,
                           weight_decay=1e-5)
     gen = torch.Generator().manual_seed(args.seed)
-    ckpt = os.path.join(workdir, "best.pt")
-    torch.save(model.state_dict(), ckpt)
-    best, best_ep, epochs_run = auc1, 0, 0
+    stopper = common.BestCheckpoint(os.path.join(workdir, "best.pt"), args.patience, model, auc1)
+    epochs_run = 0
     nb = (len(items) + args.batch - 1) // args.batch
     if args.steps:
         nb = min(nb, args.steps)
@@ -352,23 +351,16 @@ def main(argv=None):
         auc = common.auc_mann_whitney(yva, p) or 0.0
         hist.append({"stage": 2, "epoch": ep + 1, "loss": tot / nb, "val_auc": auc, "seconds": time.time() - t0})
         log("ft epoch %d loss %.4f val AUC %.4f" % (ep + 1, tot / nb, auc))
-        if auc > best:
-            best, best_ep = auc, ep + 1
-            torch.save(model.state_dict(), ckpt)
-        elif ep + 1 - best_ep >= args.patience:
+        if stopper.update(model, ep + 1, auc):
             log("early stop (patience %d)" % args.patience)
             break
-    model.load_state_dict(torch.load(ckpt))
-    model.eval()
+    stopper.restore(model, hist, workdir)
     train_minutes = (time.time() - t_start) / 60
-    with open(os.path.join(workdir, "history.json"), "w") as f:
-        json.dump(hist, f, indent=1)
+    best_ep = stopper.best_epoch
 
     # ---------------------------------------------------------------- export + threshold
     out = args.out
-    os.makedirs(out, exist_ok=True)
-    export.export_onnx(model, args.size, args.size, os.path.join(out, "model.onnx"))
-    macs, params = nets.count_macs(model, (3, args.size, args.size))
+    macs, params = export.export_model(model, out, args.size, args.size)
     names = ["melanoma"] if classes == 1 else list(CLASS3)
     man = export.base_manifest(args.id, args.version, "classification", spec,
                                {"name": "logits", "shape": [-1, classes],

@@ -142,8 +142,8 @@ def main(argv=None):
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[args.lr * 0.5, args.lr], total_steps=total,
                                                 pct_start=0.15)
     gen = torch.Generator().manual_seed(args.seed)
-    best, best_ep, hist = -1.0, -1, []
-    ckpt = os.path.join(workdir, "best.pt")
+    hist = []
+    stopper = common.BestCheckpoint(os.path.join(workdir, "best.pt"), args.patience)
     epochs_run = 0
     for ep in range(args.epochs):
         if args.max_minutes and (time.time() - t_start) / 60 > args.max_minutes:
@@ -174,23 +174,16 @@ def main(argv=None):
         sc = val_scores(model, xva, mva, spec)
         hist.append({"epoch": ep + 1, "loss": tot / steps_per_epoch, **sc, "seconds": time.time() - t0})
         log("epoch %d loss %.4f val %s" % (ep + 1, tot / steps_per_epoch, json.dumps(sc)))
-        if sc["jaccard"] > best:
-            best, best_ep = sc["jaccard"], ep + 1
-            torch.save(model.state_dict(), ckpt)
-        elif ep + 1 - best_ep >= args.patience:
+        if stopper.update(model, ep + 1, sc["jaccard"]):
             log("early stop (patience %d)" % args.patience)
             break
-    model.load_state_dict(torch.load(ckpt))
-    model.eval()
+    stopper.restore(model, hist, workdir)
     train_minutes = (time.time() - t_start) / 60
-    with open(os.path.join(workdir, "history.json"), "w") as f:
-        json.dump(hist, f, indent=1)
+    best_ep = stopper.best_epoch
 
     # ---------------------------------------------------------------- export
     out = args.out
-    os.makedirs(out, exist_ok=True)
-    export.export_onnx(model, h, w, os.path.join(out, "model.onnx"))
-    macs, params = nets.count_macs(model, (3, h, w))
+    macs, params = export.export_model(model, out, h, w)
     man = export.base_manifest(args.id, args.version, "segmentation", spec,
                                {"name": "logits", "shape": [-1, 1, h, w], "activation": "sigmoid",
                                 "class_names": ["lesion"]})
