@@ -22,6 +22,8 @@ import export  # noqa: E402
 import nets  # noqa: E402
 
 PP = {"threshold": 0.5, "largest_component": True, "connectivity": 8, "fill_holes": True}
+# mask thresholds tried after training; the one with the best mean Jaccard on val ships (CONTRACT: calibrated on val)
+THRESHOLD_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def log(*a):
@@ -76,16 +78,29 @@ def predict_probs(model, x_u8, spec, batch=32):
     return np.concatenate(out)
 
 
-def val_scores(model, x_u8, m, spec):
-    probs = predict_probs(model, x_u8, spec)
+def scores(probs, m, pp):
     js, ds = [], []
     for p, g in zip(probs, m.numpy()[:, 0] > 0.5):
-        d, j = common.dice_jaccard(common.postprocess_mask(p.astype(np.float64), PP), g)
+        d, j = common.dice_jaccard(common.postprocess_mask(p.astype(np.float64), pp), g)
         js.append(j)
         ds.append(d)
     js = np.array(js)
     return {"jaccard": float(js.mean()), "dice": float(np.mean(ds)),
             "thresholded_jaccard": float(np.where(js < 0.65, 0, js).mean())}
+
+
+def val_scores(model, x_u8, m, spec):
+    return scores(predict_probs(model, x_u8, spec), m, PP)
+
+
+def calibrate_threshold(model, x_u8, m, spec):
+    """Post-processing with the mask threshold of THRESHOLD_GRID that gives the best mean Jaccard on the
+    selection split (on a tie the lower one: larger masks keep the whole lesion in the classifier's crop),
+    its scores, and the table of all tried."""
+    probs = predict_probs(model, x_u8, spec)
+    table = [{"threshold": t, **scores(probs, m, dict(PP, threshold=t))} for t in THRESHOLD_GRID]
+    best = max(table, key=lambda r: (round(r["jaccard"], 4), -r["threshold"]))
+    return dict(PP, threshold=best["threshold"]), best, table
 
 
 def main(argv=None):
@@ -180,6 +195,8 @@ def main(argv=None):
     stopper.restore(model, hist, workdir)
     train_minutes = (time.time() - t_start) / 60
     best_ep = stopper.best_epoch
+    pp, calibrated, threshold_table = calibrate_threshold(model, xva, mva, spec)
+    log("mask threshold %.2f on val: %s" % (pp["threshold"], json.dumps(calibrated)))
 
     # ---------------------------------------------------------------- export
     out = args.out
@@ -187,9 +204,10 @@ def main(argv=None):
     man = export.base_manifest(args.id, args.version, "segmentation", spec,
                                {"name": "logits", "shape": [-1, 1, h, w], "activation": "sigmoid",
                                 "class_names": ["lesion"]})
-    man["postprocess"] = dict(PP)
-    man["metrics"] = {"selected_on": "val", "best_epoch": best_ep, **{k: v for k, v in hist[best_ep - 1].items()
-                                                                      if k in ("jaccard", "dice", "thresholded_jaccard")}}
+    man["postprocess"] = pp
+    man["metrics"] = {"selected_on": "val", "best_epoch": best_ep,
+                      **{k: v for k, v in calibrated.items() if k != "threshold"},
+                      "threshold_calibration": {"chosen_on": "val", "by": "mean Jaccard", "tried": threshold_table}}
     man["cost"] = {"macs": macs, "params": params, "onnx_bytes": 0}
     man["provenance"] = {
         "datasets": datasets, "terms": datasets[0]["terms"],
@@ -199,7 +217,7 @@ def main(argv=None):
         "command": "/usr/bin/python3 models/training/train_seg.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "train_minutes": round(train_minutes, 1), "history": hist}
     images = export.fixture_images(4)
-    export.seg_fixtures(model, spec, PP, os.path.join(out, "fixtures"), images)
+    export.seg_fixtures(model, spec, pp, os.path.join(out, "fixtures"), images)
     export.write_manifest(out, man)
     log("exported", out, "macs", macs, "params", params)
     return model, man
