@@ -55,13 +55,35 @@ def common_limits():
   somewhat lower sensitivity on new data."""
 
 
+# the project's accuracy targets on the selection split (issue "Model recipe"); cost targets are checked by the tests
+TARGETS = {
+    "segmentation": [("mean Jaccard", "jaccard", 0.80), ("ISIC thresholded Jaccard", "thresholded_jaccard", 0.75)],
+    "classification": [("ROC AUC", "auc", 0.90),
+                       ("specificity at the referral threshold (sensitivity >= 0.95)", "specificity", 0.50)],
+}
+
+
+def targets_section(task, res):
+    rows, missed = [], False
+    for name, key, target in TARGETS[task]:
+        met = res[key] is not None and res[key] >= target
+        missed |= not met
+        rows.append("| %s >= %.2f | %s | %s |" % (name, target, f4(res[key]), "met" if met else "**not met**"))
+    text = "## Project targets (same split)\n| target | this model | |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+    if missed:
+        text += ("\nThis model does not reach all of the project's accuracy targets: treat it as a development "
+                 "baseline.\n")
+    return text
+
+
 def seg_card(man, res, extra, split, n):
     p = man["provenance"]
     return """# Model card: %(id)s %(version)s
 
 **Task**: lesion segmentation of dermoscopic images (MobileNetV2 encoder, ImageNet-initialised, with a light
 U-Net decoder). Input %(h)dx%(w)d RGB (full image, bilinear resize), output per-pixel lesion logits;
-post-processing: sigmoid >= %(thr)s, largest 8-connected component, hole filling (CONTRACT.md).
+post-processing: sigmoid >= %(thr)s (threshold chosen on val for the best mean Jaccard), largest 8-connected
+component, hole filling (CONTRACT.md).
 
 ## Intended use
 Part of the melanoscreen screening aid: it finds the lesion so the classifier can look at it and so the
@@ -83,12 +105,13 @@ contrast/saturation/colour gain. Loss: BCE + soft Dice. Adam, one-cycle schedule
 
 Empty predicted masks on this split: %(empty)s.
 
+%(targets)s
 ## Cost
 %(macs).0f M multiply-accumulates per image, %(params).2f M parameters, ONNX %(mb).1f MB (opset %(opset)d).
 
 ## Known limits
 %(limits)s
-- Masks at 192x256: thin or very small lesions lose detail; lesions cut by the image border are not
+- Masks at %(h)dx%(w)d: thin or very small lesions lose detail; lesions cut by the image border are not
   completed; hair, rulers, ink marks and dark vignetting corners can be included in the mask.
 
 ## Data and licence terms
@@ -107,7 +130,7 @@ Trained %(date)s, git commit `%(commit)s`, %(mins)s min on 2 CPU cores. Command:
        "macs": man["cost"]["macs"] / 1e6, "params": man["cost"]["params"] / 1e6,
        "mb": man["cost"]["onnx_bytes"] / 1e6, "opset": export.OPSET, "limits": common_limits(),
        "terms": TERMS_ISIC, "wterms": TERMS_WEIGHTS, "date": p["date"], "commit": p["git_commit"],
-       "mins": p.get("train_minutes"), "cmd": p["command"]}
+       "mins": p.get("train_minutes"), "cmd": p["command"], "targets": targets_section("segmentation", res)}
 
 
 def cls_card(man, seg_man, res, extra, split):
@@ -154,6 +177,7 @@ gain), early stopping on val AUC (patience 4), best checkpoint (fine-tune epoch 
 Confusion at the threshold: %(conf)s. The probabilities are not calibrated (class-weighted training
 inflates melanoma scores): use the referral threshold, not 0.5. ROC curve: `val_roc.png`.
 
+%(targets)s
 ## Cost
 %(macs).0f M multiply-accumulates per image, %(params).2f M parameters, ONNX %(mb).1f MB (opset %(opset)d).
 
@@ -185,7 +209,7 @@ Trained %(date)s, git commit `%(commit)s`, %(mins)s min on 2 CPU cores. Command:
        "macs": man["cost"]["macs"] / 1e6, "params": man["cost"]["params"] / 1e6,
        "mb": man["cost"]["onnx_bytes"] / 1e6, "opset": export.OPSET, "limits": common_limits(),
        "terms": TERMS_ISIC, "wterms": TERMS_WEIGHTS, "date": p["date"], "commit": p["git_commit"],
-       "mins": p.get("train_minutes"), "cmd": p["command"]}
+       "mins": p.get("train_minutes"), "cmd": p["command"], "targets": targets_section("classification", res)}
 
 
 def main(argv=None):
