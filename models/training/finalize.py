@@ -155,12 +155,12 @@ Referral rule: refer when melanoma probability >= %(thr).6f. This threshold was 
 ISIC 2017 `train` split (%(ntrain)d images%(auxtxt)s); selection, early stopping and the referral
 threshold on the ISIC 2017 `val` split (%(nval)d images, 30 melanomas). Training regions were cut with
 perturbed ground-truth masks (random dilation/erosion and shift) so the model sees imperfect masks like the
-device's. Model selection used val regions from the ground-truth masks at the segmenter's resolution; the
-referral threshold and the figures below use the shipped segmenter `%(segid)s` (full pipeline).
+device's. Model selection: %(selected)s; the referral threshold and the figures below use the shipped
+segmenter `%(segid)s` (full pipeline).
 Recipe: stage 1, cached bottleneck features -> top model (Adam, balanced class weights, early stopping),
-%(top)s epochs; stage 2, fine-tune the whole network with SGD (momentum 0.9, lr 1e-3), balanced class
+%(top)s epochs; stage 2, fine-tune %(tuned)s with SGD (momentum 0.9, lr %(lr)s), balanced class
 weights, augmentation (rotation 0-360 deg, translation, scale, flips, brightness/contrast/saturation/colour
-gain), early stopping on val AUC (patience 4), best checkpoint (fine-tune epoch %(best)s of %(epochs)s run;
+gain), early stopping on val AUC%(patience)s, best checkpoint (fine-tune epoch %(best)s of %(epochs)s run;
 0 = no fine-tune epoch beat the stage-1 model, which is then what ships), seed %(seed)s.
 
 ## Validation metrics (%(split)s, %(n)d images, full device pipeline from the JPEGs)
@@ -202,6 +202,9 @@ Trained %(date)s, git commit `%(commit)s`, %(mins)s min on 2 CPU cores. Command:
        "auxtxt": (" plus %d isic-aux images" % p["images"]["aux"]) if p["images"].get("aux") else "",
        "nval": p["images"]["val"], "segid": seg_man["id"], "top": p.get("top_model_epochs"),
        "best": p.get("best_epoch"), "epochs": p["epochs"], "seed": p["seed"], "split": split, "n": res["images"],
+       "tuned": ("the last %d of the 19 MobileNetV2 feature blocks and the top model (the first %d frozen)"
+                 % (19 - p["frozen_blocks"], p["frozen_blocks"])) if p.get("frozen_blocks") else "the whole network",
+       "selected": man.get("metrics", {}).get("selected_on", "val"), "lr": p.get("lr", 1e-3), "patience": " (patience %d)" % p["patience"] if p.get("patience") else "",
        "auc": f4(res["auc"]), "auc_ci": ci(res["auc_ci"]), "sens": f4(res["sensitivity"]),
        "sens_ci": ci(extra.get("sensitivity_ci")), "spec": f4(res["specificity"]),
        "spec_ci": ci(extra.get("specificity_ci")), "f1": f4(res["f1"]), "bacc": f4(res["balanced_accuracy"]),

@@ -382,7 +382,7 @@ def main(argv=None):
         "datasets": datasets, "terms": datasets[0]["terms"],
         "images": {"train": len(train), "aux": len(aux), "val": len(val)},
         "epochs": epochs_run, "best_epoch": best_ep, "top_model_epochs": ep1, "seed": args.seed, "init": init,
-        "frozen_blocks": args.freeze_blocks, "batch": args.batch, "lr": args.lr,
+        "frozen_blocks": args.freeze_blocks, "batch": args.batch, "lr": args.lr, "patience": args.patience,
         "train_regions": "perturbed ground-truth masks (dilate/erode up to 6%% of height, shift up to 4%%)"
                          + ("; isic-aux as full images" if aux else ""),
         "date": export.today(), "git_commit": export.git_commit(os.path.dirname(os.path.abspath(__file__))),
