@@ -184,8 +184,8 @@ public final class QualityGate {
         if (x1 - x0 < 3 || y1 - y0 < 3) {
             return 0;
         }
-        return 1 - Math.max(blurAlong(gray, w, x0, y0, x1, y1, reBlurEnds(w), 1, 1),
-                blurAlong(gray, w, x0, y0, x1, y1, reBlurEnds(h), w, 0));
+        return 1 - Math.max(blurAlong(gray, w, x0, y0, x1, y1, reBlurEnds(w), true),
+                blurAlong(gray, w, x0, y0, x1, y1, reBlurEnds(h), false));
     }
 
     /**
@@ -215,13 +215,14 @@ public final class QualityGate {
     }
 
     /**
-     * The share of neighbour differences (pixels {@code step} apart: 1 across, {@code w} down) that survives
-     * re-blurring along the same direction; {@code alongX} is 1 when the direction is across, else 0.
+     * The share of neighbour differences (pixels side by side when {@code across}, else one above the other) that
+     * survives re-blurring along the same direction; {@code ends} are {@link #reBlurEnds} of that direction.
      */
-    private static double blurAlong(float[] gray, int w, int x0, int y0, int x1, int y1, int[][] ends, int step,
-                                    int alongX) {
-        int startX = x0 + alongX;
-        int startY = y0 + 1 - alongX;
+    private static double blurAlong(float[] gray, int w, int x0, int y0, int x1, int y1, int[][] ends,
+                                    boolean across) {
+        int step = across ? 1 : w;
+        int startX = across ? x0 + 1 : x0;
+        int startY = across ? y0 : y0 + 1;
         float perTap = 1f / BLUR_TAPS;
         double original = 0, lost = 0;
         for (int y = startY; y < y1; y++) {
@@ -230,7 +231,7 @@ public final class QualityGate {
             int row = y * w;
             for (int x = startX, i = row + startX; x < x1; x++, i++) {
                 float d = Math.abs(gray[i] - gray[i - step]);
-                float db = alongX == 1
+                float db = across
                         ? Math.abs(gray[row + ends[0][x]] - gray[row + ends[1][x]]) * perTap
                         : Math.abs(gray[ends[0][y] * w + x] - gray[ends[1][y] * w + x]) * perTap;
                 rowOriginal += d;

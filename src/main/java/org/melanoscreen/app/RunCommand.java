@@ -102,10 +102,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         appliance.addListener(new ConsoleListener(System.out));
         appliance.addListener(tap);
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Runnable shutDown = () -> {
             systemd.stopping();
             appliance.close();
             hardware.close();
+        };
+        Thread hook = new Thread(() -> {
+            shutDown.run();
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -129,9 +132,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
             return 0;
         } finally {
-            systemd.stopping();
-            appliance.close();
-            hardware.close();
+            shutDown.run();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

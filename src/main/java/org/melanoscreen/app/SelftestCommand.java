@@ -30,9 +30,9 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:every check passed", "1:some check failed", "2:usage or configuration error"})
 final class SelftestCommand implements Callable<Integer> {
 
-    /** One named check: returns what it found, or throws with the reason it failed. */
     private static final long DISPLAY_PATTERN_MS = 3000;
 
+    /** One named check: returns what it found, or throws with the reason it failed. */
     record Check(String name, Callable<String> probe) {
     }
 
