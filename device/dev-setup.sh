@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, testing and running melanoscreen needs on Debian 12 (or Raspberry Pi OS bookworm):
-# a JDK (17 or newer), Maven, and Debian's Python packages for the model recipe. Idempotent; apt-get runs only
-# when something is missing. Run as root, or as a user allowed to sudo.
+# a JDK (17 or newer), Maven, libjpeg-turbo's TurboJPEG library (fast JPEG decoding) and Debian's Python packages
+# for the model recipe. Idempotent; apt-get runs only when something is missing. Run as root, or as a user
+# allowed to sudo.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,7 @@ if ! command -v javac >/dev/null 2>&1 || ! javac -version 2>&1 | grep -Eq 'javac
   missing+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+/sbin/ldconfig -p | grep -q 'libturbojpeg\.so\.0 ' || missing+=(libturbojpeg0)
 if ! /usr/bin/python3 -c 'import torch, torchvision, onnx, numpy, PIL' >/dev/null 2>&1; then
   missing+=(python3 python3-torch python3-torchvision python3-onnx python3-numpy python3-pil)
 fi

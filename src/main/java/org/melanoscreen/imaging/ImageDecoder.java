@@ -23,14 +23,21 @@ public final class ImageDecoder {
     private static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
 
     private final long maxPixels;
+    /** The system's libjpeg-turbo for JPEGs, or null to decode them with OpenCV. */
+    private final TurboJpeg turboJpeg;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS);
     }
 
     public ImageDecoder(long maxPixels) {
+        this(maxPixels, TurboJpeg.system().orElse(null));
+    }
+
+    ImageDecoder(long maxPixels, TurboJpeg turboJpeg) {
         OpenCvLoader.load();
         this.maxPixels = maxPixels;
+        this.turboJpeg = turboJpeg;
     }
 
     public Frame decode(Path file) throws ImageException {
@@ -56,6 +63,10 @@ public final class ImageDecoder {
         }
         ImageHeader header = ImageHeader.parse(bytes, name);
         check(header, name);
+        if (turboJpeg != null && header.format() == ImageHeader.Format.JPEG) {
+            return new Frame(orient(turboJpeg.decodeRgb(bytes, header.width(), header.height(), name),
+                    header.exifOrientation()), name);
+        }
         Mat bgr;
         try (MatScope scope = new MatScope()) {
             MatOfByte encoded = scope.add(new MatOfByte(bytes));

@@ -1,0 +1,92 @@
+package org.melanoscreen.imaging;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.MatOfInt;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The system's libjpeg-turbo must give the pixels OpenCV's decoder gives, which the models were checked with. */
+class TurboJpegTest {
+    private static ImageDecoder turbo;
+    private static ImageDecoder openCv;
+
+    @BeforeAll
+    static void decoders() {
+        TurboJpeg library = TurboJpeg.system().orElseThrow(
+                () -> new AssertionError("libturbojpeg is not installed: device/dev-setup.sh installs libturbojpeg0"));
+        turbo = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, library);
+        openCv = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, null);
+    }
+
+    private static byte[] jpeg(int width, int height, long seed, int... params) {
+        try (MatScope scope = new MatScope(); Frame frame = TestImages.lesion(width, height, seed).toFrame("x")) {
+            Mat bgr = scope.mat();
+            Imgproc.cvtColor(frame.rgb(), bgr, Imgproc.COLOR_RGB2BGR);
+            MatOfByte out = scope.add(new MatOfByte());
+            MatOfInt options = scope.add(new MatOfInt(params));
+            assertTrue(Imgcodecs.imencode(".jpg", bgr, out, options));
+            return out.toArray();
+        }
+    }
+
+    private static void assertSamePixels(byte[] jpeg, String name) throws ImageException {
+        try (Frame a = turbo.decode(jpeg, name); Frame b = openCv.decode(jpeg, name)) {
+            assertEquals(b.width(), a.width(), name);
+            assertEquals(b.height(), a.height(), name);
+            assertArrayEquals(b.rgbBytes(), a.rgbBytes(), name);
+        }
+    }
+
+    @Test
+    void decodesTheSamePixelsAsOpenCv() throws Exception {
+        assertSamePixels(jpeg(256, 192, 1), "default.jpg");
+        assertSamePixels(jpeg(97, 61, 2, Imgcodecs.IMWRITE_JPEG_QUALITY, 60), "odd-size.jpg");
+        assertSamePixels(jpeg(256, 192, 3, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR,
+                Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422), "422.jpg");
+        assertSamePixels(jpeg(256, 192, 4, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR,
+                Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444, Imgcodecs.IMWRITE_JPEG_QUALITY, 98), "444.jpg");
+        assertSamePixels(jpeg(200, 150, 5, Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1), "progressive.jpg");
+        assertSamePixels(jpeg(256, 192, 6, Imgcodecs.IMWRITE_JPEG_RST_INTERVAL, 4), "restarts.jpg");
+    }
+
+    @Test
+    void honoursExifOrientationLikeOpenCvPath() throws Exception {
+        byte[] rotated = TestImages.withExifOrientation(jpeg(120, 80, 7), 8);
+        try (Frame f = turbo.decode(rotated, "rotated.jpg")) {
+            assertEquals(80, f.width());
+            assertEquals(120, f.height());
+        }
+        assertSamePixels(rotated, "rotated.jpg");
+    }
+
+    @Test
+    void damagedScanDataDecodesAsOpenCvDoes() throws Exception {
+        byte[] damaged = jpeg(256, 192, 8);
+        for (int i = damaged.length / 2; i < damaged.length / 2 + 40; i++) {
+            damaged[i] = (byte) (damaged[i] ^ 0x5A);
+        }
+        assertSamePixels(damaged, "damaged.jpg");
+    }
+
+    @Test
+    void missingQuantisationTableIsACorruptJpeg() {
+        byte[] jpeg = jpeg(128, 96, 9);
+        byte[] broken = jpeg.clone();
+        int sof = 2;
+        while (!((broken[sof] & 0xFF) == 0xFF && (broken[sof + 1] & 0xFF) == 0xC0)) {
+            sof++;
+        }
+        broken[sof + 12] = 3;
+        ImageException e = assertThrows(ImageException.class, () -> turbo.decode(broken, "no-table.jpg"));
+        assertTrue(e.getMessage().startsWith("no-table.jpg: corrupt JPEG data ("), e.getMessage());
+        assertThrows(ImageException.class, () -> openCv.decode(broken, "no-table.jpg"));
+    }
+}
