@@ -14,9 +14,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
-/** From a frame to a risk result: segment, cut the region, classify, measure, decide. */
-public final class ScreeningPipeline {
+/**
+ * From a frame to a risk result: segment, cut the region, classify, measure, decide. While the classifier runs,
+ * a second thread runs the quality gate and the measurements, which need only the frame and the mask; close the
+ * pipeline to end that thread.
+ */
+public final class ScreeningPipeline implements AutoCloseable {
     private final ImageDecoder decoder;
     private final Segmenter segmenter;
     private final Classifier classifier;
@@ -24,6 +33,11 @@ public final class ScreeningPipeline {
     private final RiskPolicy policy;
     private final QualityGate gate;
     private final boolean hairRemoval;
+    private final ExecutorService besideClassifier = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "screening-beside-classifier");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public ScreeningPipeline(ImageDecoder decoder, ModelSet models, LesionMeasurer measurer, RiskPolicy policy,
                              QualitySettings quality, boolean hairRemoval) {
@@ -74,8 +88,10 @@ public final class ScreeningPipeline {
 
     private ScreeningResult screenPrepared(Frame frame, StageTimings timings) throws ModelException {
         Segmentation seg = segment(frame, timings);
-        QualityReport quality = assess(frame, seg, timings);
-        return complete(frame, seg, quality, timings);
+        if (seg.mask().isEmpty()) {
+            return unclassified(frame, seg, assess(frame, seg, timings), timings);
+        }
+        return classifyAndDecide(frame, seg, null, timings);
     }
 
     /** The quality gate's verdict on a segmented frame. */
@@ -92,21 +108,84 @@ public final class ScreeningPipeline {
      */
     public ScreeningResult complete(Frame frame, Segmentation seg, QualityReport quality, StageTimings timings)
             throws ModelException {
-        timings.start();
         if (seg.mask().isEmpty()) {
             return unclassified(frame, seg, quality, timings);
         }
-        int[] region = classifier.region(frame, seg.mask());
-        float[] input = classifier.input(frame, region, seg.mask());
-        timings.stop(StageTimings.PREPROCESS);
-        Classifier.Output output = classifier.classify(input);
-        timings.stop(StageTimings.CLASSIFY);
-        LesionMeasurements measurements = measurer.measure(frame, seg.mask());
-        timings.stop(StageTimings.MEASURE);
-        RiskPolicy.Decision decision = policy.decide(output.melanomaProbability(), quality.reasons());
+        return classifyAndDecide(frame, seg, quality, timings);
+    }
+
+    /** What the second thread finds while the classifier runs, and how long each part took there. */
+    private record Beside(QualityReport quality, double qualityMs, LesionMeasurements measurements,
+                          double measureMs) {
+    }
+
+    /**
+     * Classifies on this thread while the second thread runs the quality gate (unless {@code knownQuality} is
+     * given) and the measurements; returns only when both are done, since the caller closes the frame.
+     */
+    private ScreeningResult classifyAndDecide(Frame frame, Segmentation seg, QualityReport knownQuality,
+                                              StageTimings timings) throws ModelException {
+        Future<Beside> beside = besideClassifier.submit(() -> {
+            long t0 = System.nanoTime();
+            QualityReport quality = knownQuality != null ? knownQuality : gate.assess(frame, seg.mask());
+            long t1 = System.nanoTime();
+            LesionMeasurements measurements = measurer.measure(frame, seg.mask());
+            return new Beside(quality, knownQuality != null ? 0 : (t1 - t0) / 1e6, measurements,
+                    (System.nanoTime() - t1) / 1e6);
+        });
+        int[] region;
+        Classifier.Output output;
+        try {
+            timings.start();
+            region = classifier.region(frame, seg.mask());
+            float[] input = classifier.input(frame, region, seg.mask());
+            timings.stop(StageTimings.PREPROCESS);
+            output = classifier.classify(input);
+            timings.stop(StageTimings.CLASSIFY);
+        } catch (ModelException | RuntimeException e) {
+            try {
+                awaitBeside(beside);
+            } catch (RuntimeException besideFailure) {
+                e.addSuppressed(besideFailure);
+            }
+            throw e;
+        }
+        Beside done = awaitBeside(beside);
+        timings.stopWaiting();
+        if (knownQuality == null) {
+            timings.addBeside(StageTimings.QUALITY, done.qualityMs());
+        }
+        timings.addBeside(StageTimings.MEASURE, done.measureMs());
+        RiskPolicy.Decision decision = policy.decide(output.melanomaProbability(), done.quality().reasons());
         return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), output.melanomaProbability(),
-                policy.referralThreshold(), classProbabilities(output), measurements, quality, frame.width(),
-                frame.height(), region, seg.mask(), timings.millis());
+                policy.referralThreshold(), classProbabilities(output), done.measurements(), done.quality(),
+                frame.width(), frame.height(), region, seg.mask(), timings.millis());
+    }
+
+    /** Waits for the second thread even when interrupted (it takes about a millisecond), keeping the interrupt. */
+    private static Beside awaitBeside(Future<Beside> beside) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return beside.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** RETAKE for a frame that is not classified (no lesion, or not good enough), with the gate's reasons. */
@@ -155,5 +234,19 @@ public final class ScreeningPipeline {
 
     public ImageDecoder decoder() {
         return decoder;
+    }
+
+    /** Ends the second thread; a screening in progress on another thread finishes first. */
+    @Override
+    public void close() {
+        besideClassifier.shutdown();
+        try {
+            if (!besideClassifier.awaitTermination(5, TimeUnit.SECONDS)) {
+                besideClassifier.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            besideClassifier.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

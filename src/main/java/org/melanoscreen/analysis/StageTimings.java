@@ -4,7 +4,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Milliseconds spent in each stage of one screening, in the order the stages ran. */
+/**
+ * Milliseconds spent in each stage of one screening, in the order the stages ran, and their {@link #TOTAL}: the
+ * time the screening took on its own thread. Stages that ran on another thread meanwhile are listed but not added
+ * to the total.
+ */
 public final class StageTimings {
     public static final String DECODE = "decode";
     public static final String HAIR_REMOVAL = "hair_removal";
@@ -14,8 +18,10 @@ public final class StageTimings {
     public static final String QUALITY = "quality";
     public static final String CLASSIFY = "classify";
     public static final String MEASURE = "measure";
+    public static final String TOTAL = "total";
 
     private final Map<String, Double> millis = new LinkedHashMap<>();
+    private double totalMillis;
     private long started = System.nanoTime();
 
     /** Restarts the clock for the next stage. */
@@ -25,12 +31,31 @@ public final class StageTimings {
 
     /** Adds the time since the last {@link #start()} or {@code stop} to {@code stage} and restarts the clock. */
     public void stop(String stage) {
-        long now = System.nanoTime();
-        millis.merge(stage, (now - started) / 1e6, Double::sum);
-        started = now;
+        millis.merge(stage, lap(), Double::sum);
     }
 
+    /** Adds the time since the last start or stop to the total only: waiting for stages that ran beside. */
+    public void stopWaiting() {
+        lap();
+    }
+
+    /** Adds a stage that another thread ran while this one worked; the total does not include it. */
+    public void addBeside(String stage, double ms) {
+        millis.merge(stage, ms, Double::sum);
+    }
+
+    private double lap() {
+        long now = System.nanoTime();
+        double ms = (now - started) / 1e6;
+        totalMillis += ms;
+        started = now;
+        return ms;
+    }
+
+    /** The stages, then {@link #TOTAL}. */
     public Map<String, Double> millis() {
-        return Collections.unmodifiableMap(millis);
+        Map<String, Double> out = new LinkedHashMap<>(millis);
+        out.put(TOTAL, totalMillis);
+        return Collections.unmodifiableMap(out);
     }
 }

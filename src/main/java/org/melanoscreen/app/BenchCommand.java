@@ -1,5 +1,6 @@
 package org.melanoscreen.app;
 
+import ai.onnxruntime.OnnxTensor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
@@ -60,9 +61,8 @@ final class BenchCommand implements Callable<Integer> {
                     null);
         }
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        try (ModelSet models = modelOptions.loadModels()) {
+        try (ModelSet models = modelOptions.loadModels(); ScreeningPipeline pipeline = modelOptions.pipeline(models)) {
             double startupMs = System.currentTimeMillis() - jvmStart;
-            ScreeningPipeline pipeline = modelOptions.pipeline(models);
             for (Path f : files) {
                 try {
                     pipeline.screen(f);
@@ -73,40 +73,29 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < warmup; i++) {
                 pipeline.screen(files.get(i % files.size()));
             }
-            Map<String, List<Double>> stages = new LinkedHashMap<>();
-            List<Double> totals = new ArrayList<>();
-            List<Double> floor = new ArrayList<>();
-            ReadyTensors ready = ReadyTensors.of(pipeline, files.get(0));
-            double screeningS = 0;
-            for (int i = 0; i < iterations; i++) {
-                long t0 = System.nanoTime();
-                ScreeningResult r = pipeline.screen(files.get(i % files.size()));
-                screeningS += (System.nanoTime() - t0) / 1e9;
-                r.timingsMs().forEach((k, v) -> stages.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-                totals.add(r.timingsMs().values().stream().mapToDouble(Double::doubleValue).sum());
-                floor.add(ready.runModels(pipeline));
-            }
-            double pipelineP50 = percentile(totals, 50);
-            double floorP50 = percentile(floor, 50);
+            Measured m = measure(pipeline, files);
+            double pipelineP50 = percentile(m.totals(), 50);
+            double floorP50 = percentile(m.floor(), 50);
             ObjectNode o = ResultJson.MAPPER.createObjectNode();
             o.put("startup_ms", ResultJson.round(startupMs, 1));
             o.put("provider", modelOptions.sessionSettings().effectiveProvider().label());
             o.put("cores", Runtime.getRuntime().availableProcessors());
+            o.put("model_threads", modelOptions.sessionSettings().effectiveThreads());
             o.put("iterations", iterations);
             ObjectNode stageNode = o.putObject("stages_ms");
-            stages.forEach((k, v) -> stageNode.putObject(k).put("p50", ResultJson.round(percentile(v, 50), 3))
+            m.stages().forEach((k, v) -> stageNode.putObject(k).put("p50", ResultJson.round(percentile(v, 50), 3))
                     .put("p95", ResultJson.round(percentile(v, 95), 3)));
             o.putObject("pipeline_ms").put("p50", ResultJson.round(pipelineP50, 3))
-                    .put("p95", ResultJson.round(percentile(totals, 95), 3));
-            o.put("images_per_s", ResultJson.round(iterations / screeningS, 2));
+                    .put("p95", ResultJson.round(percentile(m.totals(), 95), 3));
+            o.put("images_per_s", ResultJson.round(iterations / m.screeningS(), 2));
             o.putObject("floor_ms").put("p50", ResultJson.round(floorP50, 3))
-                    .put("p95", ResultJson.round(percentile(floor, 95), 3));
+                    .put("p95", ResultJson.round(percentile(m.floor(), 95), 3));
             o.put("pipeline_over_floor", ResultJson.round(pipelineP50 / floorP50, 3));
             o.put("peak_rss_mb", ResultJson.round(ProcessStats.peakRssKb() / 1024.0, 1));
             if (output.json) {
                 System.out.println(o);
             } else {
-                printHuman(o, stages.keySet());
+                printHuman(o, m.stages().keySet());
             }
             if (soak > 0) {
                 soak(pipeline, files);
@@ -117,17 +106,52 @@ final class BenchCommand implements Callable<Integer> {
         return problems.isEmpty() ? 0 : 1;
     }
 
+    /** Per-stage and whole-screening times (ms), the floor's times (ms) and the seconds spent screening. */
+    private record Measured(Map<String, List<Double>> stages, List<Double> totals, List<Double> floor,
+                            double screeningS) {
+    }
+
+    private Measured measure(ScreeningPipeline pipeline, List<Path> files) throws ImageException, ModelException {
+        Map<String, List<Double>> stages = new LinkedHashMap<>();
+        List<Double> totals = new ArrayList<>();
+        List<Double> floor = new ArrayList<>();
+        double screeningS = 0;
+        try (ReadyTensors ready = ReadyTensors.of(pipeline, files.get(0))) {
+            for (int i = 0; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                ScreeningResult r = pipeline.screen(files.get(i % files.size()));
+                long elapsed = System.nanoTime() - t0;
+                screeningS += elapsed / 1e9;
+                totals.add(elapsed / 1e6);
+                r.timingsMs().forEach((k, v) -> {
+                    if (!k.equals(StageTimings.TOTAL)) {
+                        stages.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+                    }
+                });
+                floor.add(ready.runModels(pipeline));
+            }
+        }
+        return new Measured(stages, totals, floor, screeningS);
+    }
+
     /**
-     * The two models' inputs for one image, prepared once: running the models alone on them is what the pipeline
-     * cannot go below (the floor). Each floor run follows a screening, so that both see the same machine load.
+     * The two models' input tensors for one image, made once: running the models alone on them is what the
+     * pipeline cannot go below (the floor). Each floor run follows a screening, so that both see the same load.
      */
-    private record ReadyTensors(float[] segmenterInput, float[] classifierInput) {
+    private record ReadyTensors(OnnxTensor segmenterInput, OnnxTensor classifierInput) implements AutoCloseable {
         static ReadyTensors of(ScreeningPipeline pipeline, Path file) throws ImageException, ModelException {
             try (Frame frame = pipeline.decoder().decode(file)) {
                 float[] segInput = pipeline.segmenter().input(frame);
                 var mask = pipeline.segmenter().mask(pipeline.segmenter().probabilities(segInput));
                 Classifier classifier = pipeline.classifier();
-                return new ReadyTensors(segInput, classifier.input(frame, classifier.region(frame, mask), mask));
+                float[] clsInput = classifier.input(frame, classifier.region(frame, mask), mask);
+                OnnxTensor seg = pipeline.segmenter().model().newTensor(segInput);
+                try {
+                    return new ReadyTensors(seg, classifier.model().newTensor(clsInput));
+                } catch (ModelException | RuntimeException e) {
+                    seg.close();
+                    throw e;
+                }
             }
         }
 
@@ -136,6 +160,12 @@ final class BenchCommand implements Callable<Integer> {
             pipeline.segmenter().model().run(segmenterInput);
             pipeline.classifier().model().run(classifierInput);
             return (System.nanoTime() - t0) / 1e6;
+        }
+
+        @Override
+        public void close() {
+            segmenterInput.close();
+            classifierInput.close();
         }
     }
 
@@ -164,8 +194,9 @@ final class BenchCommand implements Callable<Integer> {
     private static void printHuman(ObjectNode o, Iterable<String> stageNames) {
         System.out.printf(Locale.ROOT, "start-up (JVM start to models loaded and warmed): %.0f ms%n",
                 o.get("startup_ms").asDouble());
-        System.out.printf(Locale.ROOT, "provider %s, %d cores, %d measured screenings%n", o.get("provider").asText(),
-                o.get("cores").asInt(), o.get("iterations").asInt());
+        System.out.printf(Locale.ROOT, "provider %s, %d cores, %d threads per model, %d measured screenings%n",
+                o.get("provider").asText(), o.get("cores").asInt(), o.get("model_threads").asInt(),
+                o.get("iterations").asInt());
         System.out.printf(Locale.ROOT, "%-14s %9s %9s%n", "stage", "p50 ms", "p95 ms");
         for (String s : stageNames) {
             var n = o.get("stages_ms").get(s);

@@ -2,6 +2,7 @@ package org.melanoscreen.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.melanoscreen.analysis.ResultJson;
+import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.eval.BinaryMetrics;
 import org.melanoscreen.eval.Dataset;
 import org.melanoscreen.eval.EvalReport;
@@ -56,9 +57,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         data.problems().forEach(p -> output.error(dataset.toString(), p));
         EvalReport report;
-        try (ModelSet models = modelOptions.loadModels()) {
-            Evaluator evaluator = new Evaluator(modelOptions.pipeline(models));
-            report = evaluator.evaluate(data, progress(data.items().size()));
+        try (ModelSet models = modelOptions.loadModels(); ScreeningPipeline pipeline = modelOptions.pipeline(models)) {
+            report = new Evaluator(pipeline).evaluate(data, progress(data.items().size()));
         } catch (ModelException e) {
             throw new SetupException(e.getMessage(), e);
         }

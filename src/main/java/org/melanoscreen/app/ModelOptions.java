@@ -18,7 +18,8 @@ public final class ModelOptions {
     List<Path> models;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads per model (0 = one per core; default ${DEFAULT-VALUE}).")
+            description = "ONNX Runtime intra-op threads per model (0 = one per core less one, at least one; "
+                    + "default ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--opt-level", paramLabel = "LEVEL", defaultValue = "ALL",

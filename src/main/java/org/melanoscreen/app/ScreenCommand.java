@@ -47,8 +47,7 @@ final class ScreenCommand implements Callable<Integer> {
         List<Path> files = Inputs.expand(inputs, problems);
         problems.forEach(p -> output.error(p.source(), p.message()));
         int failed = problems.size();
-        try (ModelSet models = modelOptions.loadModels()) {
-            ScreeningPipeline pipeline = modelOptions.pipeline(models);
+        try (ModelSet models = modelOptions.loadModels(); ScreeningPipeline pipeline = modelOptions.pipeline(models)) {
             if (overlayDir != null) {
                 Files.createDirectories(overlayDir);
             }

@@ -33,7 +33,8 @@ public final class ServiceConfig {
     private static final List<Key> SERVICE_KEYS = List.of(
             new Key("device.id", "melanoscreen", Kind.TEXT, "This appliance's name in results and audit lines."),
             new Key("models", "", Kind.TEXT, "Comma-separated model folders; empty = the shipped models."),
-            new Key("models.threads", "0", Kind.INTEGER, "ONNX Runtime intra-op threads per model (0 = per core)."),
+            new Key("models.threads", "0", Kind.INTEGER,
+                    "ONNX Runtime intra-op threads per model (0 = one per core less one)."),
             new Key("models.provider", "cpu", Kind.PROVIDER, "cpu, cuda or tensorrt (falls back to cpu if absent)."),
             new Key("models.optimisation", "all", Kind.OPTIMISATION, "disabled, basic, extended or all."),
             new Key("source", "camera:/dev/dermatoscope", Kind.TEXT,

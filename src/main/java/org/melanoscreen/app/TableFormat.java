@@ -2,6 +2,7 @@ package org.melanoscreen.app;
 
 import org.melanoscreen.analysis.LesionMeasurements;
 import org.melanoscreen.analysis.ScreeningResult;
+import org.melanoscreen.analysis.StageTimings;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -32,7 +33,7 @@ final class TableFormat {
         return String.format(Locale.ROOT, FORMAT, name, r.risk(),
                 r.melanomaProbability() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.melanomaProbability()),
                 diameter, area, m == null ? "-" : String.format(Locale.ROOT, "%.1f", m.tdsApproximate()),
-                String.format(Locale.ROOT, "%.1f", r.timingsMs().values().stream().mapToDouble(Double::doubleValue).sum()),
+                String.format(Locale.ROOT, "%.1f", r.timingsMs().get(StageTimings.TOTAL)),
                 String.join("; ", r.reasons()));
     }
 }

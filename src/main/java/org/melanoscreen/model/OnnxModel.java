@@ -9,6 +9,8 @@ import ai.onnxruntime.TensorInfo;
 import org.tinylog.Logger;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,6 +31,7 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtSession session;
     private final long[] inputShape;
     private final long outputElements;
+    private final FloatBuffer inputBuffer;
 
     private OnnxModel(Manifest manifest, OrtEnvironment env, OrtSession session, long[] inputShape,
                       long outputElements) {
@@ -37,6 +40,8 @@ public final class OnnxModel implements AutoCloseable {
         this.session = session;
         this.inputShape = inputShape;
         this.outputElements = outputElements;
+        this.inputBuffer = ByteBuffer.allocateDirect(inputLength() * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     /** Reads, verifies and warms up the model in {@code folder}; any problem is a {@link ModelException}. */
@@ -176,14 +181,38 @@ public final class OnnxModel implements AutoCloseable {
         return Math.toIntExact(inputShape[1] * inputShape[2] * inputShape[3]);
     }
 
-    /** Runs the model on one NCHW input of {@link #inputLength()} floats and returns its raw output. */
-    public float[] run(float[] input) throws ModelException {
-        if (input.length != inputLength()) {
-            throw new IllegalArgumentException("input has " + input.length + " floats, model needs " + inputLength());
+    /**
+     * Runs the model on one NCHW input of {@link #inputLength()} floats and returns its raw output. The input is
+     * copied into this model's own native buffer, which the input tensor uses in place: no native allocation per
+     * run. One caller at a time, as the buffer is shared.
+     */
+    public synchronized float[] run(float[] input) throws ModelException {
+        checkLength(input);
+        inputBuffer.clear();
+        inputBuffer.put(input).flip();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, inputBuffer, inputShape)) {
+            return run(tensor);
+        } catch (OrtException e) {
+            throw new ModelException(manifest.modelFile() + ": input tensor not created (" + firstLine(e.getMessage())
+                    + ")", e);
         }
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), inputShape);
-             OrtSession.Result result = session.run(Map.of(manifest.input().name(), tensor),
-                     java.util.Set.of(manifest.output().name()))) {
+    }
+
+    /** A tensor with its own copy of {@code input}, for running the model on a ready input again and again. */
+    public OnnxTensor newTensor(float[] input) throws ModelException {
+        checkLength(input);
+        try {
+            return OnnxTensor.createTensor(env, FloatBuffer.wrap(input), inputShape);
+        } catch (OrtException e) {
+            throw new ModelException(manifest.modelFile() + ": input tensor not created (" + firstLine(e.getMessage())
+                    + ")", e);
+        }
+    }
+
+    /** Runs the model on a ready input tensor and returns its raw output. */
+    public float[] run(OnnxTensor input) throws ModelException {
+        try (OrtSession.Result result = session.run(Map.of(manifest.input().name(), input),
+                java.util.Set.of(manifest.output().name()))) {
             OnnxTensor out = (OnnxTensor) result.get(0);
             FloatBuffer buffer = out.getFloatBuffer();
             if (buffer.remaining() != outputElements) {
@@ -195,6 +224,12 @@ public final class OnnxModel implements AutoCloseable {
             return values;
         } catch (OrtException e) {
             throw new ModelException(manifest.modelFile() + ": inference failed (" + firstLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    private void checkLength(float[] input) {
+        if (input.length != inputLength()) {
+            throw new IllegalArgumentException("input has " + input.length + " floats, model needs " + inputLength());
         }
     }
 

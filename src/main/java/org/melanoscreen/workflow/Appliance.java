@@ -449,10 +449,13 @@ public final class Appliance implements AutoCloseable {
     }
 
     private void releaseModels() {
+        if (pipeline != null) {
+            pipeline.close();
+            pipeline = null;
+        }
         if (models != null) {
             models.close();
             models = null;
-            pipeline = null;
         }
     }
 

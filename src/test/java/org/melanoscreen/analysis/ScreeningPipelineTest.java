@@ -12,8 +12,10 @@ import org.melanoscreen.model.TinyModels;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,8 +31,9 @@ class ScreeningPipelineTest {
     @Test
     void screensASyntheticLesion() throws Exception {
         try (ModelSet models = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
+             ScreeningPipeline pipeline = pipeline(models, true);
              Frame frame = TestImages.lesion(320, 240, 9).toFrame("synthetic")) {
-            ScreeningResult r = pipeline(models, true).screen(frame);
+            ScreeningResult r = pipeline.screen(frame);
             assertTrue(r.timingsMs().keySet().containsAll(List.of("hair_removal", "preprocess", "segment",
                     "postprocess", "quality")), r.timingsMs().toString());
             if (r.mask().isEmpty()) {
@@ -53,13 +56,56 @@ class ScreeningPipelineTest {
         ((ObjectNode) manifest.get("postprocess")).put("threshold", 1.0);
         json.writeValue(seg.resolve("manifest.json").toFile(), manifest);
         try (ModelSet models = ModelSet.load(List.of(seg, TinyModels.CLS), TinyModels.SETTINGS);
+             ScreeningPipeline pipeline = pipeline(models, false);
              Frame frame = TestImages.lesion(320, 240, 10).toFrame("synthetic")) {
-            ScreeningResult r = pipeline(models, false).screen(frame);
+            ScreeningResult r = pipeline.screen(frame);
             assertEquals(Risk.RETAKE, r.risk());
             assertNull(r.melanomaProbability());
             assertNull(r.measurements());
             assertTrue(r.reasons().contains("no lesion found"), r.reasons().toString());
             assertTrue(!r.timingsMs().containsKey("classify"), "no classification without a lesion");
+        }
+    }
+
+    @Test
+    void qualityAndMeasurementsBesideTheClassifierEqualTheirSequentialValues() throws Exception {
+        try (ModelSet models = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
+             ScreeningPipeline pipeline = pipeline(models, false)) {
+            int classified = 0;
+            for (long seed = 20; seed < 26; seed++) {
+                try (Frame frame = TestImages.lesion(256, 192, seed).toFrame("synthetic " + seed)) {
+                    ScreeningResult r = pipeline.screen(frame);
+                    if (r.mask().isEmpty()) {
+                        continue;
+                    }
+                    classified++;
+                    QualityReport quality = new QualityGate(QualitySettings.DEFAULT, pipeline.policy())
+                            .assess(frame, r.mask());
+                    LesionMeasurements measured = new LesionMeasurer(0.02).measure(frame, r.mask());
+                    assertEquals(quality, r.quality());
+                    assertEquals(ResultJson.measurements(measured), ResultJson.measurements(r.measurements()));
+                    Map<String, Double> ms = r.timingsMs();
+                    double onThisThread = ms.get("preprocess") + ms.get("segment") + ms.get("postprocess")
+                            + ms.get("classify");
+                    assertTrue(ms.get(StageTimings.TOTAL) >= onThisThread, ms.toString());
+                    assertTrue(ms.containsKey("quality") && ms.containsKey("measure"), ms.toString());
+                }
+            }
+            assertTrue(classified >= 3, "most synthetic lesions are found: " + classified);
+        }
+    }
+
+    @Test
+    void closingEndsTheSecondThread() throws Exception {
+        try (ModelSet models = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
+             Frame frame = TestImages.lesion(256, 192, 21).toFrame("synthetic")) {
+            ScreeningPipeline pipeline = pipeline(models, false);
+            pipeline.screen(frame);
+            Thread beside = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("screening-beside-classifier")).findFirst().orElseThrow();
+            pipeline.close();
+            beside.join(5000);
+            assertFalse(beside.isAlive());
         }
     }
 }
