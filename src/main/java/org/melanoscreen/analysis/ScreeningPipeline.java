@@ -138,9 +138,7 @@ public final class ScreeningPipeline implements AutoCloseable {
         try {
             timings.start();
             region = classifier.region(frame, seg.mask());
-            float[] input = classifier.input(frame, region, seg.mask());
-            timings.stop(StageTimings.PREPROCESS);
-            output = classifier.classify(input);
+            output = classifier.classify(frame, region, seg.mask(), () -> timings.stop(StageTimings.PREPROCESS));
             timings.stop(StageTimings.CLASSIFY);
         } catch (ModelException | RuntimeException e) {
             try {
@@ -202,9 +200,7 @@ public final class ScreeningPipeline implements AutoCloseable {
 
     public Segmentation segment(Frame frame, StageTimings timings) throws ModelException {
         timings.start();
-        float[] input = segmenter.input(frame);
-        timings.stop(StageTimings.PREPROCESS);
-        float[] probabilities = segmenter.probabilities(input);
+        float[] probabilities = segmenter.probabilities(frame, () -> timings.stop(StageTimings.PREPROCESS));
         timings.stop(StageTimings.SEGMENT);
         BinaryMask mask = segmenter.mask(probabilities);
         timings.stop(StageTimings.POSTPROCESS);

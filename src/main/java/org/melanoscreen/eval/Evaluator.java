@@ -40,7 +40,7 @@ public final class Evaluator {
             ScreeningPipeline.Segmentation seg = pipeline.segment(frame, new StageTimings());
             Classifier classifier = pipeline.classifier();
             int[] region = classifier.region(frame, seg.mask());
-            float probability = classifier.classify(classifier.input(frame, region, seg.mask())).melanomaProbability();
+            float probability = classifier.classify(frame, region, seg.mask(), () -> { }).melanomaProbability();
             double dice = Double.NaN;
             double jaccard = Double.NaN;
             if (item.mask() != null) {

@@ -34,12 +34,32 @@ public final class Classifier {
     }
 
     public float[] input(Frame frame, int[] region, BinaryMask mask) {
+        return preprocessor.prepare(frame, region, blanking(mask));
+    }
+
+    /** The mask whose outside the input blanks: only for a masked crop. */
+    private BinaryMask blanking(BinaryMask mask) {
         boolean masked = manifest().input().region().type() == Manifest.RegionType.MASKED_CROP && !mask.isEmpty();
-        return preprocessor.prepare(frame, region, masked ? mask : null);
+        return masked ? mask : null;
     }
 
     public Output classify(float[] input) throws ModelException {
-        float[] logits = model.run(input);
+        return output(model.run(input));
+    }
+
+    /**
+     * Classifies the region, its input written straight into the model's input buffer (the same result as
+     * {@code classify(input(frame, region, mask))}, without copies); {@code inputReady} runs between pre-processing
+     * and the model call.
+     */
+    public Output classify(Frame frame, int[] region, BinaryMask mask, Runnable inputReady) throws ModelException {
+        return output(model.run(planes -> {
+            preprocessor.prepareInto(frame, region, blanking(mask), planes);
+            inputReady.run();
+        }));
+    }
+
+    private Output output(float[] logits) {
         Manifest.OutputSpec out = manifest().output();
         float[] probabilities;
         if (out.activation() == Manifest.Activation.SOFTMAX) {

@@ -24,7 +24,16 @@ public final class InputPreprocessor {
 
     /** The whole frame as input. */
     public float[] full(Frame frame) {
-        return prepare(frame, new int[]{0, 0, frame.width(), frame.height()}, null);
+        return prepare(frame, fullFrame(frame), null);
+    }
+
+    /** The whole frame as input, written into {@code planes} as {@link #prepareInto} does. */
+    public void fullInto(Frame frame, Mat planes) {
+        prepareInto(frame, fullFrame(frame), null, planes);
+    }
+
+    private static int[] fullFrame(Frame frame) {
+        return new int[]{0, 0, frame.width(), frame.height()};
     }
 
     /**
@@ -33,6 +42,25 @@ public final class InputPreprocessor {
      * normalises to zero.
      */
     public float[] prepare(Frame frame, int[] rect, BinaryMask mask) {
+        try (MatScope scope = new MatScope()) {
+            Mat planes = scope.add(new Mat(3 * spec.height(), spec.width(), CvType.CV_32FC1));
+            prepareInto(frame, rect, mask, planes);
+            float[] nchw = new float[3 * spec.height() * spec.width()];
+            planes.get(0, 0, nchw);
+            return nchw;
+        }
+    }
+
+    /**
+     * As {@link #prepare}, written into {@code planes}: a continuous (3*H) x W float Mat whose rows are the NCHW
+     * planes one after the other, such as a model's own input buffer.
+     */
+    public void prepareInto(Frame frame, int[] rect, BinaryMask mask, Mat planes) {
+        if (planes.rows() != 3 * spec.height() || planes.cols() != spec.width() || planes.type() != CvType.CV_32FC1
+                || !planes.isContinuous()) {
+            throw new IllegalArgumentException("input planes must be a continuous " + 3 * spec.height() + "x"
+                    + spec.width() + " float Mat, got " + planes);
+        }
         int cropWidth = rect[2] - rect[0];
         int cropHeight = rect[3] - rect[1];
         try (MatScope scope = new MatScope()) {
@@ -49,7 +77,7 @@ public final class InputPreprocessor {
             }
             double[] gains = spec.colourConstancy() == null ? null
                     : ColourConstancy.gains(sized, spec.colourConstancy().p());
-            return normaliseToNchw(sized, gains, scope);
+            normaliseIntoPlanes(sized, gains, planes, scope);
         }
     }
 
@@ -86,12 +114,11 @@ public final class InputPreprocessor {
 
     /**
      * Per channel: the colour constancy gain if given (clamped to 255 as the contract says), then
-     * (I * scale - mean) / std, written plane after plane (NCHW) and copied out in one call.
+     * (I * scale - mean) / std, written plane after plane (NCHW).
      */
-    private float[] normaliseToNchw(Mat hwc, double[] gains, MatScope scope) {
+    private void normaliseIntoPlanes(Mat hwc, double[] gains, Mat planes, MatScope scope) {
         int h = spec.height();
         int w = spec.width();
-        Mat planes = scope.add(new Mat(3 * h, w, CvType.CV_32FC1));
         for (int c = 0; c < 3; c++) {
             Mat plane = scope.add(planes.submat(c * h, (c + 1) * h, 0, w));
             Core.extractChannel(hwc, plane, c);
@@ -102,8 +129,5 @@ public final class InputPreprocessor {
             float std = spec.std()[c];
             plane.convertTo(plane, -1, spec.scale() / std, -spec.mean()[c] / std);
         }
-        float[] nchw = new float[3 * h * w];
-        planes.get(0, 0, nchw);
-        return nchw;
     }
 }

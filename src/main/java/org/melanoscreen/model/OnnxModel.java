@@ -6,6 +6,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import org.melanoscreen.imaging.OpenCvLoader;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
 import org.tinylog.Logger;
 
 import java.io.IOException;
@@ -31,7 +34,10 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtSession session;
     private final long[] inputShape;
     private final long outputElements;
+    private final ByteBuffer inputBytes;
     private final FloatBuffer inputBuffer;
+    /** The input buffer seen as a (C*H) x W float Mat of NCHW planes: pre-processing writes the tensor in place. */
+    private final Mat inputPlanes;
 
     private OnnxModel(Manifest manifest, OrtEnvironment env, OrtSession session, long[] inputShape,
                       long outputElements) {
@@ -40,8 +46,17 @@ public final class OnnxModel implements AutoCloseable {
         this.session = session;
         this.inputShape = inputShape;
         this.outputElements = outputElements;
-        this.inputBuffer = ByteBuffer.allocateDirect(inputLength() * Float.BYTES).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        this.inputBytes = ByteBuffer.allocateDirect(inputLength() * Float.BYTES).order(ByteOrder.nativeOrder());
+        this.inputBuffer = inputBytes.asFloatBuffer();
+        OpenCvLoader.load();
+        this.inputPlanes = new Mat(Math.toIntExact(inputShape[1] * inputShape[2]), Math.toIntExact(inputShape[3]),
+                CvType.CV_32FC1, inputBytes);
+    }
+
+    /** Writes one NCHW input into a (C*H) x W float Mat of planes. */
+    @FunctionalInterface
+    public interface InputWriter {
+        void write(Mat planes);
     }
 
     /** Reads, verifies and warms up the model in {@code folder}; any problem is a {@link ModelException}. */
@@ -56,18 +71,23 @@ public final class OnnxModel implements AutoCloseable {
         } catch (OrtException e) {
             throw new ModelException(file + ": ONNX Runtime cannot load it (" + firstLine(e.getMessage()) + ")", e);
         }
+        OnnxModel model;
         try {
-            long[] inputShape = checkInput(file, manifest, session);
-            long outputElements = checkOutput(file, manifest, session);
-            OnnxModel model = new OnnxModel(manifest, env, session, inputShape, outputElements);
-            model.run(new float[model.inputLength()]);
-            Logger.info("Loaded model {} {} ({}) from {}", manifest.id(), manifest.version(),
-                    manifest.task().name().toLowerCase(java.util.Locale.ROOT), file);
-            return model;
+            model = new OnnxModel(manifest, env, session, checkInput(file, manifest, session),
+                    checkOutput(file, manifest, session));
         } catch (ModelException | RuntimeException e) {
             closeQuietly(session);
             throw e;
         }
+        try {
+            model.run(new float[model.inputLength()]);
+        } catch (ModelException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        Logger.info("Loaded model {} {} ({}) from {}", manifest.id(), manifest.version(),
+                manifest.task().name().toLowerCase(java.util.Locale.ROOT), file);
+        return model;
     }
 
     private static byte[] readVerified(Path file, String expectedSha) throws ModelException {
@@ -198,6 +218,21 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the model on an input that {@code writer} writes straight into this model's native input buffer, which
+     * the input tensor then uses: no copy of the input at all. One caller at a time.
+     */
+    public synchronized float[] run(InputWriter writer) throws ModelException {
+        writer.write(inputPlanes);
+        inputBuffer.clear();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, inputBuffer, inputShape)) {
+            return run(tensor);
+        } catch (OrtException e) {
+            throw new ModelException(manifest.modelFile() + ": input tensor not created (" + firstLine(e.getMessage())
+                    + ")", e);
+        }
+    }
+
     /** A tensor with its own copy of {@code input}, for running the model on a ready input again and again. */
     public OnnxTensor newTensor(float[] input) throws ModelException {
         checkLength(input);
@@ -250,7 +285,8 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closeQuietly(session);
+        inputPlanes.release();
     }
 }

@@ -34,7 +34,22 @@ public final class Segmenter {
 
     /** Lesion probability per pixel at the model's resolution, row-major. */
     public float[] probabilities(float[] input) throws ModelException {
-        float[] logits = model.run(input);
+        return sigmoid(model.run(input));
+    }
+
+    /**
+     * The frame's lesion probabilities, its input written straight into the model's input buffer (the same values
+     * as {@code probabilities(input(frame))}, without copies); {@code inputReady} runs between pre-processing and
+     * the model call.
+     */
+    public float[] probabilities(Frame frame, Runnable inputReady) throws ModelException {
+        return sigmoid(model.run(planes -> {
+            preprocessor.fullInto(frame, planes);
+            inputReady.run();
+        }));
+    }
+
+    private static float[] sigmoid(float[] logits) {
         for (int i = 0; i < logits.length; i++) {
             logits[i] = Activations.sigmoid(logits[i]);
         }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -86,6 +87,10 @@ class ParityTest {
             int x = sample.get(1).asInt();
             assertEquals(sample.get(2).asDouble(), p[y * width + x], tolerance, "probability at y=" + y + " x=" + x);
         }
+        AtomicInteger ready = new AtomicInteger();
+        assertArrayEquals(p, segmenter.probabilities(frame, ready::incrementAndGet),
+                "input written into the model's buffer gives the same probabilities");
+        assertEquals(1, ready.get());
         BinaryMask mask = segmenter.mask(p);
         assertEquals(image.get("mask_area").asInt(), mask.area(), "mask area");
         if (image.hasNonNull("mask_bbox")) {
@@ -108,6 +113,10 @@ class ParityTest {
             assertEquals(probabilities.get(i).asDouble(), out.probabilities()[i], tolerance, "probability " + i);
         }
         assertEquals(image.get("melanoma_probability").asDouble(), out.melanomaProbability(), tolerance);
+        AtomicInteger ready = new AtomicInteger();
+        assertArrayEquals(out.probabilities(), classifier.classify(frame, region, mask, ready::incrementAndGet)
+                .probabilities(), "input written into the model's buffer gives the same probabilities");
+        assertEquals(1, ready.get());
     }
 
     /** Sums over tens of thousands of floats: compared relative to their size, far tighter than any real drift. */
