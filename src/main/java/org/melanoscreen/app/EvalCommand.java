@@ -25,7 +25,7 @@ import java.util.function.IntConsumer;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate the models on a labelled data set folder (images/, optional masks/, labels.csv): "
-                + "melanoma ROC AUC with 95% CI, operating point at the manifest threshold, calibration, and "
+                + "melanoma ROC AUC with 95%% CI, operating point at the manifest threshold, calibration, and "
                 + "segmentation overlap where masks exist.")
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATASET-DIR")

@@ -104,4 +104,14 @@ class ScreenCommandTest {
         assertEquals(2, Cli.run("frobnicate").exitCode());
         assertEquals(0, Cli.run("--help").exitCode());
     }
+
+    @Test
+    void everyCommandsHelpRendersCleanly() {
+        for (String command : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+            Cli.Run help = Cli.run(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.out().startsWith("Usage: melanoscreen " + command), help.out());
+            assertEquals("", help.err(), command + " --help printed warnings");
+        }
+    }
 }
