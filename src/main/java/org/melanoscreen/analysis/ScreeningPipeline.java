@@ -194,17 +194,17 @@ public final class ScreeningPipeline implements AutoCloseable {
                 seg.mask(), timings.millis());
     }
 
-    /** The segmenter's probability map and mask. */
-    public record Segmentation(float[] probabilities, BinaryMask mask) {
+    /** What the segmenter found: the lesion mask at the model's resolution. */
+    public record Segmentation(BinaryMask mask) {
     }
 
     public Segmentation segment(Frame frame, StageTimings timings) throws ModelException {
         timings.start();
-        float[] probabilities = segmenter.probabilities(frame, () -> timings.stop(StageTimings.PREPROCESS));
+        float[] logits = segmenter.logits(frame, () -> timings.stop(StageTimings.PREPROCESS));
         timings.stop(StageTimings.SEGMENT);
-        BinaryMask mask = segmenter.mask(probabilities);
+        BinaryMask mask = segmenter.maskFromLogits(logits);
         timings.stop(StageTimings.POSTPROCESS);
-        return new Segmentation(probabilities, mask);
+        return new Segmentation(mask);
     }
 
     private Map<String, Float> classProbabilities(Classifier.Output output) {

@@ -3,7 +3,8 @@ package org.melanoscreen.imaging;
 /**
  * Turns a lesion probability map into the lesion mask as {@code models/CONTRACT.md} defines it:
  * threshold, keep the largest 8-connected component (the first met in row-major order on a tie), then fill
- * holes (background not 4-connected to the border).
+ * holes (background not 4-connected to the border). Given logits and the logit at which the sigmoid reaches the
+ * threshold, it makes the same mask.
  */
 public final class MaskPostprocessor {
     private final float threshold;

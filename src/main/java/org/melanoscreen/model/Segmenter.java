@@ -9,6 +9,8 @@ public final class Segmenter {
     private final OnnxModel model;
     private final InputPreprocessor preprocessor;
     private final MaskPostprocessor postprocessor;
+    /** The same post-processing on the logits, cut where the sigmoid reaches the threshold. */
+    private final MaskPostprocessor logitPostprocessor;
 
     public Segmenter(OnnxModel model) {
         if (model.manifest().task() != Manifest.Task.SEGMENTATION) {
@@ -18,6 +20,8 @@ public final class Segmenter {
         this.preprocessor = new InputPreprocessor(model.manifest().input());
         Manifest.MaskPostprocess post = model.manifest().postprocess();
         this.postprocessor = new MaskPostprocessor(post.threshold(), post.largestComponent(), post.fillHoles());
+        this.logitPostprocessor = new MaskPostprocessor(Activations.lowestLogitReaching(post.threshold()),
+                post.largestComponent(), post.fillHoles());
     }
 
     public Manifest manifest() {
@@ -38,15 +42,15 @@ public final class Segmenter {
     }
 
     /**
-     * The frame's lesion probabilities, its input written straight into the model's input buffer (the same values
-     * as {@code probabilities(input(frame))}, without copies); {@code inputReady} runs between pre-processing and
-     * the model call.
+     * The model's raw output (logits) for the frame, its input written straight into the model's input buffer (the
+     * same values as before the sigmoid of {@code probabilities(input(frame))}, without copies); {@code inputReady}
+     * runs between pre-processing and the model call.
      */
-    public float[] probabilities(Frame frame, Runnable inputReady) throws ModelException {
-        return sigmoid(model.run(planes -> {
+    public float[] logits(Frame frame, Runnable inputReady) throws ModelException {
+        return model.run(planes -> {
             preprocessor.fullInto(frame, planes);
             inputReady.run();
-        }));
+        });
     }
 
     private static float[] sigmoid(float[] logits) {
@@ -58,5 +62,10 @@ public final class Segmenter {
 
     public BinaryMask mask(float[] probabilities) {
         return postprocessor.apply(probabilities, manifest().input().width(), manifest().input().height());
+    }
+
+    /** The mask {@link #mask} gives for the sigmoid of {@code logits}, computed without the sigmoid. */
+    public BinaryMask maskFromLogits(float[] logits) {
+        return logitPostprocessor.apply(logits, manifest().input().width(), manifest().input().height());
     }
 }

@@ -87,12 +87,17 @@ class ParityTest {
             int x = sample.get(1).asInt();
             assertEquals(sample.get(2).asDouble(), p[y * width + x], tolerance, "probability at y=" + y + " x=" + x);
         }
-        AtomicInteger ready = new AtomicInteger();
-        assertArrayEquals(p, segmenter.probabilities(frame, ready::incrementAndGet),
-                "input written into the model's buffer gives the same probabilities");
-        assertEquals(1, ready.get());
         BinaryMask mask = segmenter.mask(p);
         assertEquals(image.get("mask_area").asInt(), mask.area(), "mask area");
+        AtomicInteger ready = new AtomicInteger();
+        float[] logits = segmenter.logits(frame, ready::incrementAndGet);
+        assertEquals(1, ready.get());
+        float[] fromLogits = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            fromLogits[i] = Activations.sigmoid(logits[i]);
+        }
+        assertArrayEquals(p, fromLogits, "input written into the model's buffer gives the same probabilities");
+        assertArrayEquals(mask.pixels(), segmenter.maskFromLogits(logits).pixels(), "mask from the logits");
         if (image.hasNonNull("mask_bbox")) {
             assertArrayEquals(ints(image.get("mask_bbox")), mask.bbox(), "mask bbox");
         }
