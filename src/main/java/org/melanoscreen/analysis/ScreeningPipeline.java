@@ -125,6 +125,7 @@ public final class ScreeningPipeline implements AutoCloseable {
      */
     private ScreeningResult classifyAndDecide(Frame frame, Segmentation seg, QualityReport knownQuality,
                                               StageTimings timings) throws ModelException {
+        timings.start();
         Future<Beside> beside = besideClassifier.submit(() -> {
             long t0 = System.nanoTime();
             QualityReport quality = knownQuality != null ? knownQuality : gate.assess(frame, seg.mask());
@@ -136,7 +137,6 @@ public final class ScreeningPipeline implements AutoCloseable {
         int[] region;
         Classifier.Output output;
         try {
-            timings.start();
             region = classifier.region(frame, seg.mask());
             output = classifier.classify(frame, region, seg.mask(), () -> timings.stop(StageTimings.PREPROCESS));
             timings.stop(StageTimings.CLASSIFY);
