@@ -34,7 +34,7 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtSession session;
     private final long[] inputShape;
     private final long outputElements;
-    private final ByteBuffer inputBytes;
+    /** The model's native input memory; the FloatBuffer view keeps the underlying ByteBuffer alive. */
     private final FloatBuffer inputBuffer;
     /** The input buffer seen as a (C*H) x W float Mat of NCHW planes: pre-processing writes the tensor in place. */
     private final Mat inputPlanes;
@@ -46,7 +46,7 @@ public final class OnnxModel implements AutoCloseable {
         this.session = session;
         this.inputShape = inputShape;
         this.outputElements = outputElements;
-        this.inputBytes = ByteBuffer.allocateDirect(inputLength() * Float.BYTES).order(ByteOrder.nativeOrder());
+        ByteBuffer inputBytes = ByteBuffer.allocateDirect(inputLength() * Float.BYTES).order(ByteOrder.nativeOrder());
         this.inputBuffer = inputBytes.asFloatBuffer();
         OpenCvLoader.load();
         this.inputPlanes = new Mat(Math.toIntExact(inputShape[1] * inputShape[2]), Math.toIntExact(inputShape[3]),
@@ -201,43 +201,34 @@ public final class OnnxModel implements AutoCloseable {
         return Math.toIntExact(inputShape[1] * inputShape[2] * inputShape[3]);
     }
 
-    /**
-     * Runs the model on one NCHW input of {@link #inputLength()} floats and returns its raw output. The input is
-     * copied into this model's own native buffer, which the input tensor uses in place: no native allocation per
-     * run. One caller at a time, as the buffer is shared.
-     */
-    public synchronized float[] run(float[] input) throws ModelException {
+    /** Runs the model on one NCHW input of {@link #inputLength()} floats and returns its raw output. */
+    public float[] run(float[] input) throws ModelException {
         checkLength(input);
-        inputBuffer.clear();
-        inputBuffer.put(input).flip();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, inputBuffer, inputShape)) {
-            return run(tensor);
-        } catch (OrtException e) {
-            throw new ModelException(manifest.modelFile() + ": input tensor not created (" + firstLine(e.getMessage())
-                    + ")", e);
-        }
+        return run(planes -> planes.put(0, 0, input));
     }
 
     /**
      * Runs the model on an input that {@code writer} writes straight into this model's native input buffer, which
-     * the input tensor then uses: no copy of the input at all. One caller at a time.
+     * the input tensor then uses: no allocation and no copy per run. One caller at a time, as the buffer is shared.
      */
     public synchronized float[] run(InputWriter writer) throws ModelException {
         writer.write(inputPlanes);
         inputBuffer.clear();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, inputBuffer, inputShape)) {
+        try (OnnxTensor tensor = tensor(inputBuffer)) {
             return run(tensor);
-        } catch (OrtException e) {
-            throw new ModelException(manifest.modelFile() + ": input tensor not created (" + firstLine(e.getMessage())
-                    + ")", e);
         }
     }
 
     /** A tensor with its own copy of {@code input}, for running the model on a ready input again and again. */
     public OnnxTensor newTensor(float[] input) throws ModelException {
         checkLength(input);
+        return tensor(FloatBuffer.wrap(input));
+    }
+
+    /** An input tensor on {@code data}: in place for a direct buffer, else on a copy. */
+    private OnnxTensor tensor(FloatBuffer data) throws ModelException {
         try {
-            return OnnxTensor.createTensor(env, FloatBuffer.wrap(input), inputShape);
+            return OnnxTensor.createTensor(env, data, inputShape);
         } catch (OrtException e) {
             throw new ModelException(manifest.modelFile() + ": input tensor not created (" + firstLine(e.getMessage())
                     + ")", e);
