@@ -59,8 +59,9 @@ final class TurboJpeg {
             Logger.debug("JPEG decoding: the system's libjpeg-turbo");
             return Optional.of(turbo);
         } catch (UnsatisfiedLinkError e) {
-            Logger.warn("libturbojpeg not found ({}); JPEGs are decoded by OpenCV, more slowly. "
-                    + "Install the package libturbojpeg0.", e.getMessage());
+            Logger.warn("The TurboJPEG library (libturbojpeg.so.0) is not installed: JPEGs are decoded by OpenCV, "
+                    + "more slowly. Install the package libturbojpeg0.");
+            Logger.debug("JNA: {}", e.getMessage());
             return Optional.empty();
         }
     }
