@@ -34,20 +34,20 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtSession session;
     private final long[] inputShape;
     private final long outputElements;
-    /** The model's native input memory; the FloatBuffer view keeps the underlying ByteBuffer alive. */
-    private final FloatBuffer inputBuffer;
-    /** The input buffer seen as a (C*H) x W float Mat of NCHW planes: pre-processing writes the tensor in place. */
+    /** The model's native input memory, seen as a (C*H) x W float Mat of NCHW planes and as the input tensor. */
     private final Mat inputPlanes;
+    /** Made once over the same memory: what pre-processing writes there is what the next run reads. */
+    private final OnnxTensor inputTensor;
 
     private OnnxModel(Manifest manifest, OrtEnvironment env, OrtSession session, long[] inputShape,
-                      long outputElements) {
+                      long outputElements) throws ModelException {
         this.manifest = manifest;
         this.env = env;
         this.session = session;
         this.inputShape = inputShape;
         this.outputElements = outputElements;
         ByteBuffer inputBytes = ByteBuffer.allocateDirect(inputLength() * Float.BYTES).order(ByteOrder.nativeOrder());
-        this.inputBuffer = inputBytes.asFloatBuffer();
+        this.inputTensor = tensor(inputBytes.asFloatBuffer());
         OpenCvLoader.load();
         this.inputPlanes = new Mat(Math.toIntExact(inputShape[1] * inputShape[2]), Math.toIntExact(inputShape[3]),
                 CvType.CV_32FC1, inputBytes);
@@ -209,14 +209,11 @@ public final class OnnxModel implements AutoCloseable {
 
     /**
      * Runs the model on an input that {@code writer} writes straight into this model's native input buffer, which
-     * the input tensor then uses: no allocation and no copy per run. One caller at a time, as the buffer is shared.
+     * is the input tensor's memory: no allocation and no copy per run. One caller at a time, as the buffer is shared.
      */
     public synchronized float[] run(InputWriter writer) throws ModelException {
         writer.write(inputPlanes);
-        inputBuffer.clear();
-        try (OnnxTensor tensor = tensor(inputBuffer)) {
-            return run(tensor);
-        }
+        return run(inputTensor);
     }
 
     /** A tensor with its own copy of {@code input}, for running the model on a ready input again and again. */
@@ -278,6 +275,7 @@ public final class OnnxModel implements AutoCloseable {
     @Override
     public synchronized void close() {
         closeQuietly(session);
+        inputTensor.close();
         inputPlanes.release();
     }
 }
