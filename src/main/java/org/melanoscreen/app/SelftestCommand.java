@@ -83,7 +83,10 @@ final class SelftestCommand implements Callable<Integer> {
 
     /** Opening the hardware lights every lamp in turn; the person at the device watches that each one lights. */
     private static String lamps(ServiceConfig config) throws Exception {
-        HardwareSettings settings = HardwareSettings.parse(config.effective());
+        if ("none".equals(config.text("hardware.lights"))) {
+            return "no lamps configured";
+        }
+        HardwareSettings settings = HardwareSettings.parse(config.effective()).lampsOnly();
         try (Hardware hardware = Hardware.open(settings, System.out)) {
             return "lamp test shown on " + config.text("hardware.lights") + " lamps; check each lit";
         }
@@ -94,7 +97,7 @@ final class SelftestCommand implements Callable<Integer> {
         if ("none".equals(config.text("hardware.display"))) {
             return "no display configured";
         }
-        HardwareSettings settings = HardwareSettings.parse(config.effective());
+        HardwareSettings settings = HardwareSettings.parse(config.effective()).displayOnly();
         try (Hardware hardware = Hardware.open(settings, System.out)) {
             hardware.display().show(new DisplayScreen.TestPattern());
             Thread.sleep("ssd1306".equals(config.text("hardware.display")) ? DISPLAY_PATTERN_MS : 500);

@@ -119,6 +119,21 @@ public record HardwareSettings(Lights lights, Button button, Display display, Bu
     }
 
     /** Whether any of the chosen hardware goes through Pi4J. */
+    /** These settings with the lamps alone (no button, display or buzzer): a check of the lamps opens only them. */
+    public HardwareSettings lampsOnly() {
+        return withParts(lights, Button.NONE, Display.NONE, Buzzer.NONE);
+    }
+
+    /** These settings with the display alone (no lamps, button or buzzer). */
+    public HardwareSettings displayOnly() {
+        return withParts(Lights.NONE, Button.NONE, display, Buzzer.NONE);
+    }
+
+    private HardwareSettings withParts(Lights l, Button b, Display d, Buzzer z) {
+        return new HardwareSettings(l, b, d, z, pngDir, gpioProvider, ledPins, ledsActiveLow, buttonPin, buttonActiveLow,
+                buzzerPin, debounce, longPress, i2cProvider, i2cBus, i2cAddress, displayHeight, contrast);
+    }
+
     public boolean needsPi4j() {
         return lights == Lights.GPIO || button == Button.GPIO || display == Display.SSD1306
                 || buzzer == Buzzer.GPIO;

@@ -58,4 +58,22 @@ class SelftestCommandTest {
         assertTrue(r.out().contains("PASS display: no display configured"), r.out());
         assertTrue(r.out().endsWith("selftest: 2 passed, 3 failed\n"), r.out());
     }
+
+    @Test
+    void eachPartIsCheckedAlone() {
+        Result r = selftest("--set", "models=" + TinyModels.SEG + "," + TinyModels.CLS,
+                "--set", "store.data_dir=" + tmp.resolve("data"), "--set", "store.min_free_mb=0",
+                "--set", "source=simulated?width=320&height=240", "--set", "hardware.button=none",
+                "--set", "hardware.display=png", "--set", "hardware.png_dir=" + tmp.resolve("frames"));
+        assertEquals(1, r.exitCode(), r.out());
+        assertTrue(r.out().contains("FAIL lamps: gpio.led_green / gpio.led_amber / gpio.led_red: "),
+                "no GPIO chip on this machine: " + r.out());
+        assertTrue(r.out().contains("PASS display: test pattern shown on the png display"),
+                "the display does not depend on the lamps: " + r.out());
+        Result none = selftest("--set", "models=" + TinyModels.SEG + "," + TinyModels.CLS,
+                "--set", "store.data_dir=" + tmp.resolve("data"), "--set", "store.min_free_mb=0",
+                "--set", "source=simulated?width=320&height=240", "--set", "hardware.lights=none",
+                "--set", "hardware.button=none", "--set", "hardware.display=none");
+        assertTrue(none.out().contains("PASS lamps: no lamps configured"), none.out());
+    }
 }
