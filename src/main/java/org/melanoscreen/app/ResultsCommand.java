@@ -56,6 +56,21 @@ final class ResultsCommand implements Runnable {
         }
     }
 
+    /** Work on the opened store. */
+    @FunctionalInterface
+    interface StoreWork<T> {
+        T apply(ResultStore store) throws Exception;
+    }
+
+    /** Runs {@code work} on the store and closes it; a store that cannot be read is a setup error (exit 2). */
+    <T> T withStore(StoreWork<T> work) throws Exception {
+        try (ResultStore store = open()) {
+            return work.apply(store);
+        } catch (StoreException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
+    }
+
     private static String probability(Double p) {
         return p == null ? "-" : String.format(Locale.ROOT, "%.3f", p);
     }
@@ -86,16 +101,11 @@ final class ResultsCommand implements Runnable {
         OutputOptions output;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             if (limit < 1) {
                 throw new ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
             }
-            List<StoredScreening> found;
-            try (ResultStore store = parent.open()) {
-                found = store.list(since, limit);
-            } catch (StoreException e) {
-                throw new SetupException(e.getMessage(), e);
-            }
+            List<StoredScreening> found = parent.withStore(store -> store.list(since, limit));
             PrintStream out = System.out;
             if (output.json) {
                 found.forEach(s -> out.println(s.toJson()));
@@ -127,12 +137,12 @@ final class ResultsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            int failed = 0;
-            try (ResultStore store = parent.open()) {
+            int failed = parent.withStore(store -> {
+                int missing = 0;
                 for (long id : ids) {
                     var found = store.get(id);
                     if (found.isEmpty()) {
-                        failed++;
+                        missing++;
                         output.error(Long.toString(id), "screening " + id + ": not found in " + store.dataFolder());
                     } else if (output.json) {
                         System.out.println(found.get().toJson());
@@ -140,9 +150,8 @@ final class ResultsCommand implements Runnable {
                         print(found.get(), System.out);
                     }
                 }
-            } catch (StoreException e) {
-                throw new SetupException(e.getMessage(), e);
-            }
+                return missing;
+            });
             return failed == 0 ? 0 : 1;
         }
 
@@ -210,13 +219,8 @@ final class ResultsCommand implements Runnable {
         ResultsCommand parent;
 
         @Override
-        public Integer call() {
-            List<String> problems;
-            try (ResultStore store = parent.open()) {
-                problems = store.verify();
-            } catch (StoreException e) {
-                throw new SetupException(e.getMessage(), e);
-            }
+        public Integer call() throws Exception {
+            List<String> problems = parent.withStore(ResultStore::verify);
             problems.forEach(System.out::println);
             System.err.printf(Locale.ROOT, "%d problem(s)%n", problems.size());
             return problems.isEmpty() ? 0 : Main.EXIT_INPUT_FAILED;
