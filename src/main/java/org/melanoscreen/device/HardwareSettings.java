@@ -118,7 +118,6 @@ public record HardwareSettings(Lights lights, Button button, Display display, Bu
                 number(v, "display.contrast", 0, 255));
     }
 
-    /** Whether any of the chosen hardware goes through Pi4J. */
     /** These settings with the lamps alone (no button, display or buzzer): a check of the lamps opens only them. */
     public HardwareSettings lampsOnly() {
         return withParts(lights, Button.NONE, Display.NONE, Buzzer.NONE);
@@ -130,10 +129,12 @@ public record HardwareSettings(Lights lights, Button button, Display display, Bu
     }
 
     private HardwareSettings withParts(Lights l, Button b, Display d, Buzzer z) {
-        return new HardwareSettings(l, b, d, z, pngDir, gpioProvider, ledPins, ledsActiveLow, buttonPin, buttonActiveLow,
-                buzzerPin, debounce, longPress, i2cProvider, i2cBus, i2cAddress, displayHeight, contrast);
+        return new HardwareSettings(l, b, d, z, pngDir, gpioProvider, ledPins, ledsActiveLow, buttonPin,
+                buttonActiveLow, buzzerPin, debounce, longPress, i2cProvider, i2cBus, i2cAddress, displayHeight,
+                contrast);
     }
 
+    /** Whether any of the chosen hardware goes through Pi4J. */
     public boolean needsPi4j() {
         return lights == Lights.GPIO || button == Button.GPIO || display == Display.SSD1306
                 || buzzer == Buzzer.GPIO;
