@@ -2,6 +2,7 @@ package org.melanoscreen.imaging;
 
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
+import org.opencv.core.MatOfInt;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
@@ -16,29 +17,30 @@ public final class TestImages {
         return SyntheticLesion.generate(SyntheticLesion.Spec.defaults(width, height, seed));
     }
 
-    /** Encodes an RGB frame as ".jpg" or ".png". */
-    public static byte[] encode(Frame frame, String extension) {
+    /** Encodes an RGB frame as ".jpg" or ".png", with OpenCV's imwrite flags as name/value pairs. */
+    public static byte[] encode(Frame frame, String extension, int... params) {
         try (MatScope scope = new MatScope()) {
             Mat bgr = scope.mat();
             Imgproc.cvtColor(frame.rgb(), bgr, Imgproc.COLOR_RGB2BGR);
-            return encodeRaw(bgr, extension);
+            return encodeRaw(bgr, extension, params);
         }
     }
 
     /** Encodes a Mat as it is (any depth and channel count OpenCV can write). */
-    public static byte[] encodeRaw(Mat mat, String extension) {
+    public static byte[] encodeRaw(Mat mat, String extension, int... params) {
         try (MatScope scope = new MatScope()) {
             MatOfByte out = scope.add(new MatOfByte());
-            if (!Imgcodecs.imencode(extension, mat, out)) {
+            MatOfInt options = scope.add(new MatOfInt(params));
+            if (!Imgcodecs.imencode(extension, mat, out, options)) {
                 throw new IllegalStateException("cannot encode " + extension);
             }
             return out.toArray();
         }
     }
 
-    public static byte[] syntheticJpeg(int width, int height, long seed) {
+    public static byte[] syntheticJpeg(int width, int height, long seed, int... params) {
         try (Frame f = lesion(width, height, seed).toFrame("synthetic")) {
-            return encode(f, ".jpg");
+            return encode(f, ".jpg", params);
         }
     }
 

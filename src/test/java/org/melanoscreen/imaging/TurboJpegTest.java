@@ -2,11 +2,7 @@ package org.melanoscreen.imaging;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.core.MatOfInt;
 import org.opencv.imgcodecs.Imgcodecs;
-import org.opencv.imgproc.Imgproc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,17 +22,6 @@ class TurboJpegTest {
         openCv = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, null);
     }
 
-    private static byte[] jpeg(int width, int height, long seed, int... params) {
-        try (MatScope scope = new MatScope(); Frame frame = TestImages.lesion(width, height, seed).toFrame("x")) {
-            Mat bgr = scope.mat();
-            Imgproc.cvtColor(frame.rgb(), bgr, Imgproc.COLOR_RGB2BGR);
-            MatOfByte out = scope.add(new MatOfByte());
-            MatOfInt options = scope.add(new MatOfInt(params));
-            assertTrue(Imgcodecs.imencode(".jpg", bgr, out, options));
-            return out.toArray();
-        }
-    }
-
     private static void assertSamePixels(byte[] jpeg, String name) throws ImageException {
         try (Frame a = turbo.decode(jpeg, name); Frame b = openCv.decode(jpeg, name)) {
             assertEquals(b.width(), a.width(), name);
@@ -47,19 +32,20 @@ class TurboJpegTest {
 
     @Test
     void decodesTheSamePixelsAsOpenCv() throws Exception {
-        assertSamePixels(jpeg(256, 192, 1), "default.jpg");
-        assertSamePixels(jpeg(97, 61, 2, Imgcodecs.IMWRITE_JPEG_QUALITY, 60), "odd-size.jpg");
-        assertSamePixels(jpeg(256, 192, 3, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR,
+        assertSamePixels(TestImages.syntheticJpeg(256, 192, 1), "default.jpg");
+        assertSamePixels(TestImages.syntheticJpeg(97, 61, 2, Imgcodecs.IMWRITE_JPEG_QUALITY, 60), "odd-size.jpg");
+        assertSamePixels(TestImages.syntheticJpeg(256, 192, 3, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR,
                 Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422), "422.jpg");
-        assertSamePixels(jpeg(256, 192, 4, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR,
+        assertSamePixels(TestImages.syntheticJpeg(256, 192, 4, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR,
                 Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444, Imgcodecs.IMWRITE_JPEG_QUALITY, 98), "444.jpg");
-        assertSamePixels(jpeg(200, 150, 5, Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1), "progressive.jpg");
-        assertSamePixels(jpeg(256, 192, 6, Imgcodecs.IMWRITE_JPEG_RST_INTERVAL, 4), "restarts.jpg");
+        assertSamePixels(TestImages.syntheticJpeg(200, 150, 5, Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1),
+                "progressive.jpg");
+        assertSamePixels(TestImages.syntheticJpeg(256, 192, 6, Imgcodecs.IMWRITE_JPEG_RST_INTERVAL, 4), "restarts.jpg");
     }
 
     @Test
     void honoursExifOrientationLikeOpenCvPath() throws Exception {
-        byte[] rotated = TestImages.withExifOrientation(jpeg(120, 80, 7), 8);
+        byte[] rotated = TestImages.withExifOrientation(TestImages.syntheticJpeg(120, 80, 7), 8);
         try (Frame f = turbo.decode(rotated, "rotated.jpg")) {
             assertEquals(80, f.width());
             assertEquals(120, f.height());
@@ -69,7 +55,7 @@ class TurboJpegTest {
 
     @Test
     void damagedScanDataDecodesAsOpenCvDoes() throws Exception {
-        byte[] damaged = jpeg(256, 192, 8);
+        byte[] damaged = TestImages.syntheticJpeg(256, 192, 8);
         for (int i = damaged.length / 2; i < damaged.length / 2 + 40; i++) {
             damaged[i] = (byte) (damaged[i] ^ 0x5A);
         }
@@ -78,7 +64,7 @@ class TurboJpegTest {
 
     @Test
     void missingQuantisationTableIsACorruptJpeg() {
-        byte[] jpeg = jpeg(128, 96, 9);
+        byte[] jpeg = TestImages.syntheticJpeg(128, 96, 9);
         byte[] broken = jpeg.clone();
         int sof = 2;
         while (!((broken[sof] & 0xFF) == 0xFF && (broken[sof + 1] & 0xFF) == 0xC0)) {
