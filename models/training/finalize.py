@@ -204,7 +204,8 @@ Trained %(date)s, git commit `%(commit)s`, %(mins)s min on 2 CPU cores. Command:
        "best": p.get("best_epoch"), "epochs": p["epochs"], "seed": p["seed"], "split": split, "n": res["images"],
        "tuned": ("the last %d of the 19 MobileNetV2 feature blocks and the top model (the first %d frozen)"
                  % (19 - p["frozen_blocks"], p["frozen_blocks"])) if p.get("frozen_blocks") else "the whole network",
-       "selected": man.get("metrics", {}).get("selected_on", "val"), "lr": p.get("lr", 1e-3), "patience": " (patience %d)" % p["patience"] if p.get("patience") else "",
+       "selected": man.get("metrics", {}).get("selected_on", "val"), "lr": p.get("lr", 1e-3),
+       "patience": (" (patience %d)" % p["patience"]) if p.get("patience") else "",
        "auc": f4(res["auc"]), "auc_ci": ci(res["auc_ci"]), "sens": f4(res["sensitivity"]),
        "sens_ci": ci(extra.get("sensitivity_ci")), "spec": f4(res["specificity"]),
        "spec_ci": ci(extra.get("specificity_ci")), "f1": f4(res["f1"]), "bacc": f4(res["balanced_accuracy"]),
