@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * From a frame to a risk result: segment, cut the region, classify, measure, decide. While the classifier runs,
- * a second thread runs the quality gate and the measurements, which need only the frame and the mask; close the
- * pipeline to end that thread.
+ * a second thread runs the quality gate and the measurements, which need only the frame and the mask; the same
+ * thread can decode the next file meanwhile ({@link #readAhead}). Close the pipeline to end that thread.
  */
 public final class ScreeningPipeline implements AutoCloseable {
     private final ImageDecoder decoder;
@@ -33,8 +33,8 @@ public final class ScreeningPipeline implements AutoCloseable {
     private final RiskPolicy policy;
     private final QualityGate gate;
     private final boolean hairRemoval;
-    private final ExecutorService besideClassifier = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "screening-beside-classifier");
+    private final ExecutorService secondThread = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "screening-second-thread");
         thread.setDaemon(true);
         return thread;
     });
@@ -68,6 +68,11 @@ public final class ScreeningPipeline implements AutoCloseable {
             timings.stop(StageTimings.DECODE);
             return screen(frame, timings);
         }
+    }
+
+    /** Decodes {@code files} one ahead on the second thread, for screening them in order; close it first. */
+    public ReadAheadDecoder readAhead(List<Path> files) {
+        return new ReadAheadDecoder(decoder, files, secondThread);
     }
 
     public ScreeningResult screen(Frame frame) throws ModelException {
@@ -126,7 +131,7 @@ public final class ScreeningPipeline implements AutoCloseable {
     private ScreeningResult classifyAndDecide(Frame frame, Segmentation seg, QualityReport knownQuality,
                                               StageTimings timings) throws ModelException {
         timings.start();
-        Future<Beside> beside = besideClassifier.submit(() -> {
+        Future<Beside> beside = secondThread.submit(() -> {
             long t0 = System.nanoTime();
             QualityReport quality = knownQuality != null ? knownQuality : gate.assess(frame, seg.mask());
             long t1 = System.nanoTime();
@@ -160,8 +165,8 @@ public final class ScreeningPipeline implements AutoCloseable {
                 frame.width(), frame.height(), region, seg.mask(), timings.millis());
     }
 
-    /** Waits for the second thread even when interrupted (it takes about a millisecond), keeping the interrupt. */
-    private static Beside awaitBeside(Future<Beside> beside) {
+    /** Waits for the second thread even when interrupted (its tasks take about a millisecond); keeps the interrupt. */
+    static <T> T awaitBeside(Future<T> beside) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -235,13 +240,13 @@ public final class ScreeningPipeline implements AutoCloseable {
     /** Ends the second thread; a screening in progress on another thread finishes first. */
     @Override
     public void close() {
-        besideClassifier.shutdown();
+        secondThread.shutdown();
         try {
-            if (!besideClassifier.awaitTermination(5, TimeUnit.SECONDS)) {
-                besideClassifier.shutdownNow();
+            if (!secondThread.awaitTermination(5, TimeUnit.SECONDS)) {
+                secondThread.shutdownNow();
             }
         } catch (InterruptedException e) {
-            besideClassifier.shutdownNow();
+            secondThread.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -2,6 +2,7 @@ package org.melanoscreen.app;
 
 import ai.onnxruntime.OnnxTensor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.melanoscreen.analysis.ReadAheadDecoder;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +30,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure start-up, per-stage latency (p50/p95), throughput, the models' own run time on "
-                + "ready tensors (the floor), the pipeline/floor ratio and memory; --soak shows memory over a long run.")
+                + "ready tensors (the floor), the pipeline/floor ratio and memory; --soak shows memory over a long "
+                + "run. Images are decoded one ahead, as screen and eval do.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR")
     List<Path> inputs;
@@ -70,9 +73,7 @@ final class BenchCommand implements Callable<Integer> {
                     throw new SetupException(e.getMessage(), e);
                 }
             }
-            for (int i = 0; i < warmup; i++) {
-                pipeline.screen(files.get(i % files.size()));
-            }
+            screenCycling(pipeline, files, warmup, (n, result, ms) -> { });
             Measured m = measure(pipeline, files);
             double pipelineP50 = percentile(m.totals(), 50);
             double floorP50 = percentile(m.floor(), 50);
@@ -111,27 +112,58 @@ final class BenchCommand implements Callable<Integer> {
                             double screeningS) {
     }
 
-    private Measured measure(ScreeningPipeline pipeline, List<Path> files) throws ImageException, ModelException {
+    private Measured measure(ScreeningPipeline pipeline, List<Path> files) throws Exception {
         Map<String, List<Double>> stages = new LinkedHashMap<>();
         List<Double> totals = new ArrayList<>();
         List<Double> floor = new ArrayList<>();
-        double screeningS = 0;
         try (ReadyTensors ready = ReadyTensors.of(pipeline, files.get(0))) {
-            for (int i = 0; i < iterations; i++) {
-                long t0 = System.nanoTime();
-                ScreeningResult r = pipeline.screen(files.get(i % files.size()));
-                long elapsed = System.nanoTime() - t0;
-                screeningS += elapsed / 1e9;
-                totals.add(elapsed / 1e6);
-                r.timingsMs().forEach((k, v) -> {
+            screenCycling(pipeline, files, iterations, (n, result, ms) -> {
+                totals.add(ms);
+                result.timingsMs().forEach((k, v) -> {
                     if (!k.equals(StageTimings.TOTAL)) {
                         stages.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
                     }
                 });
                 floor.add(ready.runModels(pipeline));
+            });
+        }
+        double screeningS = totals.stream().mapToDouble(Double::doubleValue).sum() / 1000;
+        return new Measured(stages, totals, floor, screeningS);
+    }
+
+    /** What to do after each screening: its number (from 1), its result and its wall time in ms. */
+    private interface AfterScreening {
+        void accept(int n, ScreeningResult result, double ms) throws Exception;
+    }
+
+    /**
+     * Screens {@code count} images cycling through {@code files}, decoding one ahead as {@code screen} and
+     * {@code eval} do; the wall time of a screening runs from asking for its frame to its result.
+     */
+    private static void screenCycling(ScreeningPipeline pipeline, List<Path> files, int count, AfterScreening after)
+            throws Exception {
+        List<Path> sequence = new AbstractList<>() {
+            @Override
+            public Path get(int index) {
+                return files.get(index % files.size());
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+        };
+        try (ReadAheadDecoder frames = pipeline.readAhead(sequence)) {
+            for (int i = 1; i <= count; i++) {
+                long t0 = System.nanoTime();
+                StageTimings timings = new StageTimings();
+                ScreeningResult result;
+                try (Frame frame = frames.next(timings)) {
+                    result = pipeline.screen(frame, timings);
+                }
+                after.accept(i, result, (System.nanoTime() - t0) / 1e6);
             }
         }
-        return new Measured(stages, totals, floor, screeningS);
     }
 
     /**
@@ -171,23 +203,22 @@ final class BenchCommand implements Callable<Integer> {
 
     private void soak(ScreeningPipeline pipeline, List<Path> files) throws Exception {
         int every = Math.max(1, soak / 20);
-        long rssAt500 = -1;
+        long[] rssAt500 = {-1};
         System.out.printf(Locale.ROOT, "soak: %d screenings%n%10s %10s %10s%n", soak, "screening", "rss_mb",
                 "open_files");
-        for (int i = 1; i <= soak; i++) {
-            pipeline.screen(files.get(i % files.size()));
+        screenCycling(pipeline, files, soak, (i, result, ms) -> {
             if (i == 500) {
-                rssAt500 = ProcessStats.rssKb();
+                rssAt500[0] = ProcessStats.rssKb();
             }
             if (i % every == 0 || i == 500 || i == soak) {
                 System.out.printf(Locale.ROOT, "%10d %10.1f %10d%n", i, ProcessStats.rssKb() / 1024.0,
                         ProcessStats.openFiles());
             }
-        }
-        if (rssAt500 > 0) {
+        });
+        if (rssAt500[0] > 0) {
             long end = ProcessStats.rssKb();
             System.out.printf(Locale.ROOT, "soak: rss after 500 %.1f MB, after %d %.1f MB (%+.1f%%)%n",
-                    rssAt500 / 1024.0, soak, end / 1024.0, 100.0 * (end - rssAt500) / rssAt500);
+                    rssAt500[0] / 1024.0, soak, end / 1024.0, 100.0 * (end - rssAt500[0]) / rssAt500[0]);
         }
     }
 

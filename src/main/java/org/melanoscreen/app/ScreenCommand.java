@@ -1,6 +1,7 @@
 package org.melanoscreen.app;
 
 import org.melanoscreen.analysis.OverlayRenderer;
+import org.melanoscreen.analysis.ReadAheadDecoder;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
@@ -54,22 +55,23 @@ final class ScreenCommand implements Callable<Integer> {
             if (!output.json) {
                 out.println(TableFormat.header());
             }
-            for (Path file : files) {
-                StageTimings timings = new StageTimings();
-                try (Frame frame = pipeline.decoder().decode(file)) {
-                    timings.stop(StageTimings.DECODE);
-                    ScreeningResult result = pipeline.screen(frame, timings);
-                    if (overlayDir != null) {
-                        String base = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-                        Files.write(overlayDir.resolve(base + ".overlay.png"), OverlayRenderer.png(frame, result));
+            try (ReadAheadDecoder frames = pipeline.readAhead(files)) {
+                for (Path file : files) {
+                    StageTimings timings = new StageTimings();
+                    try (Frame frame = frames.next(timings)) {
+                        ScreeningResult result = pipeline.screen(frame, timings);
+                        if (overlayDir != null) {
+                            String base = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+                            Files.write(overlayDir.resolve(base + ".overlay.png"), OverlayRenderer.png(frame, result));
+                        }
+                        out.println(output.json ? ResultJson.result(result).toString() : TableFormat.row(result));
+                    } catch (ImageException | ModelException e) {
+                        failed++;
+                        output.error(file.toString(), e.getMessage());
+                    } catch (IOException e) {
+                        failed++;
+                        output.error(file.toString(), file + ": " + e.getMessage());
                     }
-                    out.println(output.json ? ResultJson.result(result).toString() : TableFormat.row(result));
-                } catch (ImageException | ModelException e) {
-                    failed++;
-                    output.error(file.toString(), e.getMessage());
-                } catch (IOException e) {
-                    failed++;
-                    output.error(file.toString(), file + ": " + e.getMessage());
                 }
             }
         } catch (ModelException e) {

@@ -1,5 +1,6 @@
 package org.melanoscreen.eval;
 
+import org.melanoscreen.analysis.ReadAheadDecoder;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.StageTimings;
 import org.melanoscreen.imaging.BinaryMask;
@@ -9,6 +10,7 @@ import org.melanoscreen.model.Classifier;
 import org.melanoscreen.model.ModelException;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -28,15 +30,18 @@ public final class Evaluator {
     public EvalReport evaluate(Dataset dataset, IntConsumer progress) {
         List<EvalReport.Row> rows = new ArrayList<>();
         int done = 0;
-        for (Dataset.Item item : dataset.items()) {
-            rows.add(evaluate(item));
-            progress.accept(++done);
+        List<Path> images = dataset.items().stream().map(Dataset.Item::image).toList();
+        try (ReadAheadDecoder frames = pipeline.readAhead(images)) {
+            for (Dataset.Item item : dataset.items()) {
+                rows.add(evaluate(item, frames));
+                progress.accept(++done);
+            }
         }
         return summarise(rows, dataset.problems().size(), pipeline.classifier().manifest().referral().threshold());
     }
 
-    private EvalReport.Row evaluate(Dataset.Item item) {
-        try (Frame frame = pipeline.decoder().decode(item.image())) {
+    private EvalReport.Row evaluate(Dataset.Item item, ReadAheadDecoder frames) {
+        try (Frame frame = frames.next(new StageTimings())) {
             ScreeningPipeline.Segmentation seg = pipeline.segment(frame, new StageTimings());
             Classifier classifier = pipeline.classifier();
             int[] region = classifier.region(frame, seg.mask());
