@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * From a frame to a risk result: segment, cut the region, classify, measure, decide. While the classifier runs,
  * a second thread runs the quality gate and the measurements, which need only the frame and the mask; the same
- * thread can decode the next file meanwhile ({@link #readAhead}). Close the pipeline to end that thread.
+ * thread can prepare the next file while this one is segmented ({@link #readAhead}). Close the pipeline to end
+ * that thread.
  */
 public final class ScreeningPipeline implements AutoCloseable {
     private final ImageDecoder decoder;
@@ -70,9 +71,12 @@ public final class ScreeningPipeline implements AutoCloseable {
         }
     }
 
-    /** Decodes {@code files} one ahead on the second thread, for screening them in order; close it first. */
-    public ReadAheadDecoder readAhead(List<Path> files) {
-        return new ReadAheadDecoder(decoder, files, secondThread);
+    /**
+     * Decodes and prepares {@code files} one ahead on the second thread, for screening them in order; close it
+     * before the pipeline.
+     */
+    public ReadAhead readAhead(List<Path> files) {
+        return new ReadAhead(files, secondThread, this::prepareAhead);
     }
 
     public ScreeningResult screen(Frame frame) throws ModelException {
@@ -81,28 +85,58 @@ public final class ScreeningPipeline implements AutoCloseable {
 
     /** Screens the frame: hair removal if configured, segmentation, quality gate, classification, decision. */
     public ScreeningResult screen(Frame frame, StageTimings timings) throws ModelException {
-        timings.start();
-        if (hairRemoval) {
-            try (Frame clean = HairRemoval.apply(frame)) {
-                timings.stop(StageTimings.HAIR_REMOVAL);
-                return screenPrepared(clean, timings);
-            }
+        try (PreparedFrame prepared = prepare(frame, timings)) {
+            return screen(prepared, timings);
         }
-        return screenPrepared(frame, timings);
     }
 
-    private ScreeningResult screenPrepared(Frame frame, StageTimings timings) throws ModelException {
-        Segmentation seg = segment(frame, timings);
+    /** Screens a prepared frame: segmentation, quality gate, classification, decision. */
+    public ScreeningResult screen(PreparedFrame prepared, StageTimings timings) throws ModelException {
+        Segmentation seg = segment(prepared, timings);
         if (seg.mask().isEmpty()) {
-            return unclassified(frame, seg, assess(frame, seg, timings), timings);
+            return unclassified(prepared, seg, assess(prepared, seg, timings), timings);
         }
-        return classifyAndDecide(frame, seg, null, timings);
+        return classifyAndDecide(prepared.screened(), seg, null, timings);
+    }
+
+    /**
+     * The frame ready for the models: with hair removal configured, a copy without hairs. The caller still owns
+     * {@code frame} and closes the result before it.
+     */
+    public PreparedFrame prepare(Frame frame, StageTimings timings) {
+        return new PreparedFrame(frame, removeHairsIfConfigured(frame, timings), null, false);
+    }
+
+    /** Decodes and prepares a file as the read-ahead does, the segmenter's input included. */
+    private PreparedFrame prepareAhead(Path file, StageTimings timings) throws ImageException {
+        Frame decoded = decoder.decode(file);
+        timings.stop(StageTimings.DECODE);
+        Frame screened = decoded;
+        try {
+            screened = removeHairsIfConfigured(decoded, timings);
+            float[] input = segmenter.input(screened);
+            timings.stop(StageTimings.PREPROCESS);
+            return new PreparedFrame(decoded, screened, input, true);
+        } catch (RuntimeException e) {
+            new PreparedFrame(decoded, screened, null, true).close();
+            throw e;
+        }
+    }
+
+    private Frame removeHairsIfConfigured(Frame frame, StageTimings timings) {
+        if (!hairRemoval) {
+            return frame;
+        }
+        timings.start();
+        Frame clean = HairRemoval.apply(frame);
+        timings.stop(StageTimings.HAIR_REMOVAL);
+        return clean;
     }
 
     /** The quality gate's verdict on a segmented frame. */
-    public QualityReport assess(Frame frame, Segmentation seg, StageTimings timings) {
+    public QualityReport assess(PreparedFrame prepared, Segmentation seg, StageTimings timings) {
         timings.start();
-        QualityReport quality = gate.assess(frame, seg.mask());
+        QualityReport quality = gate.assess(prepared.screened(), seg.mask());
         timings.stop(StageTimings.QUALITY);
         return quality;
     }
@@ -111,12 +145,12 @@ public final class ScreeningPipeline implements AutoCloseable {
      * Classifies, measures and decides for a segmented frame. The device never classifies without a lesion: with
      * an empty mask the result is RETAKE and no probability is given.
      */
-    public ScreeningResult complete(Frame frame, Segmentation seg, QualityReport quality, StageTimings timings)
-            throws ModelException {
+    public ScreeningResult complete(PreparedFrame prepared, Segmentation seg, QualityReport quality,
+                                    StageTimings timings) throws ModelException {
         if (seg.mask().isEmpty()) {
-            return unclassified(frame, seg, quality, timings);
+            return unclassified(prepared, seg, quality, timings);
         }
-        return classifyAndDecide(frame, seg, quality, timings);
+        return classifyAndDecide(prepared.screened(), seg, quality, timings);
     }
 
     /** What the second thread finds while the classifier runs, and how long each part took there. */
@@ -192,7 +226,9 @@ public final class ScreeningPipeline implements AutoCloseable {
     }
 
     /** RETAKE for a frame that is not classified (no lesion, or not good enough), with the gate's reasons. */
-    public ScreeningResult unclassified(Frame frame, Segmentation seg, QualityReport quality, StageTimings timings) {
+    public ScreeningResult unclassified(PreparedFrame prepared, Segmentation seg, QualityReport quality,
+                                       StageTimings timings) {
+        Frame frame = prepared.screened();
         RiskPolicy.Decision decision = policy.decide(null, quality.reasons());
         return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), null,
                 policy.referralThreshold(), Map.of(), null, quality, frame.width(), frame.height(), null,
@@ -203,9 +239,11 @@ public final class ScreeningPipeline implements AutoCloseable {
     public record Segmentation(BinaryMask mask) {
     }
 
-    public Segmentation segment(Frame frame, StageTimings timings) throws ModelException {
+    /** Segments the prepared frame, with the segmenter's input made ahead or, if it was not, made now. */
+    public Segmentation segment(PreparedFrame prepared, StageTimings timings) throws ModelException {
         timings.start();
-        float[] logits = segmenter.logits(frame, () -> timings.stop(StageTimings.PREPROCESS));
+        float[] logits = prepared.segmenterInput() != null ? segmenter.logits(prepared.segmenterInput())
+                : segmenter.logits(prepared.screened(), () -> timings.stop(StageTimings.PREPROCESS));
         timings.stop(StageTimings.SEGMENT);
         BinaryMask mask = segmenter.maskFromLogits(logits);
         timings.stop(StageTimings.POSTPROCESS);

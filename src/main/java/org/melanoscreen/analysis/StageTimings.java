@@ -44,6 +44,11 @@ public final class StageTimings {
         millis.merge(stage, ms, Double::sum);
     }
 
+    /** Adds every stage of {@code other}, which another thread ran meanwhile; the total does not include them. */
+    public void addBeside(StageTimings other) {
+        other.millis.forEach(this::addBeside);
+    }
+
     private double lap() {
         long now = System.nanoTime();
         double ms = (now - started) / 1e6;

@@ -2,7 +2,8 @@ package org.melanoscreen.app;
 
 import ai.onnxruntime.OnnxTensor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.melanoscreen.analysis.ReadAheadDecoder;
+import org.melanoscreen.analysis.PreparedFrame;
+import org.melanoscreen.analysis.ReadAhead;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure start-up, per-stage latency (p50/p95), throughput, the models' own run time on "
                 + "ready tensors (the floor), the pipeline/floor ratio and memory; --soak shows memory over a long "
-                + "run. Images are decoded one ahead, as screen and eval do.")
+                + "run. Images are decoded and prepared for the segmenter one ahead, as screen and eval do.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR")
     List<Path> inputs;
@@ -137,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Screens {@code count} images cycling through {@code files}, decoding one ahead as {@code screen} and
+     * Screens {@code count} images cycling through {@code files}, prepared one ahead as {@code screen} and
      * {@code eval} do; the wall time of a screening runs from asking for its frame to its result.
      */
     private static void screenCycling(ScreeningPipeline pipeline, List<Path> files, int count, AfterScreening after)
@@ -153,13 +154,13 @@ final class BenchCommand implements Callable<Integer> {
                 return count;
             }
         };
-        try (ReadAheadDecoder frames = pipeline.readAhead(sequence)) {
+        try (ReadAhead frames = pipeline.readAhead(sequence)) {
             for (int i = 1; i <= count; i++) {
                 long t0 = System.nanoTime();
                 StageTimings timings = new StageTimings();
                 ScreeningResult result;
-                try (Frame frame = frames.next(timings)) {
-                    result = pipeline.screen(frame, timings);
+                try (PreparedFrame prepared = frames.next(timings)) {
+                    result = pipeline.screen(prepared, timings);
                 }
                 after.accept(i, result, (System.nanoTime() - t0) / 1e6);
             }

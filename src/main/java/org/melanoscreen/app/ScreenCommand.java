@@ -1,12 +1,12 @@
 package org.melanoscreen.app;
 
 import org.melanoscreen.analysis.OverlayRenderer;
-import org.melanoscreen.analysis.ReadAheadDecoder;
+import org.melanoscreen.analysis.PreparedFrame;
+import org.melanoscreen.analysis.ReadAhead;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
 import org.melanoscreen.analysis.StageTimings;
-import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.ImageException;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
@@ -55,14 +55,15 @@ final class ScreenCommand implements Callable<Integer> {
             if (!output.json) {
                 out.println(TableFormat.header());
             }
-            try (ReadAheadDecoder frames = pipeline.readAhead(files)) {
+            try (ReadAhead frames = pipeline.readAhead(files)) {
                 for (Path file : files) {
                     StageTimings timings = new StageTimings();
-                    try (Frame frame = frames.next(timings)) {
-                        ScreeningResult result = pipeline.screen(frame, timings);
+                    try (PreparedFrame prepared = frames.next(timings)) {
+                        ScreeningResult result = pipeline.screen(prepared, timings);
                         if (overlayDir != null) {
                             String base = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-                            Files.write(overlayDir.resolve(base + ".overlay.png"), OverlayRenderer.png(frame, result));
+                            Files.write(overlayDir.resolve(base + ".overlay.png"),
+                                    OverlayRenderer.png(prepared.original(), result));
                         }
                         out.println(output.json ? ResultJson.result(result).toString() : TableFormat.row(result));
                     } catch (ImageException | ModelException e) {

@@ -1,6 +1,7 @@
 package org.melanoscreen.eval;
 
-import org.melanoscreen.analysis.ReadAheadDecoder;
+import org.melanoscreen.analysis.PreparedFrame;
+import org.melanoscreen.analysis.ReadAhead;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.StageTimings;
 import org.melanoscreen.imaging.BinaryMask;
@@ -31,7 +32,7 @@ public final class Evaluator {
         List<EvalReport.Row> rows = new ArrayList<>();
         int done = 0;
         List<Path> images = dataset.items().stream().map(Dataset.Item::image).toList();
-        try (ReadAheadDecoder frames = pipeline.readAhead(images)) {
+        try (ReadAhead frames = pipeline.readAhead(images)) {
             for (Dataset.Item item : dataset.items()) {
                 rows.add(evaluate(item, frames));
                 progress.accept(++done);
@@ -40,9 +41,10 @@ public final class Evaluator {
         return summarise(rows, dataset.problems().size(), pipeline.classifier().manifest().referral().threshold());
     }
 
-    private EvalReport.Row evaluate(Dataset.Item item, ReadAheadDecoder frames) {
-        try (Frame frame = frames.next(new StageTimings())) {
-            ScreeningPipeline.Segmentation seg = pipeline.segment(frame, new StageTimings());
+    private EvalReport.Row evaluate(Dataset.Item item, ReadAhead frames) {
+        try (PreparedFrame prepared = frames.next(new StageTimings())) {
+            ScreeningPipeline.Segmentation seg = pipeline.segment(prepared, new StageTimings());
+            Frame frame = prepared.screened();
             Classifier classifier = pipeline.classifier();
             int[] region = classifier.region(frame, seg.mask());
             float probability = classifier.classify(frame, region, seg.mask(), () -> { }).melanomaProbability();

@@ -38,7 +38,7 @@ public final class Segmenter {
 
     /** Lesion probability per pixel at the model's resolution, row-major. */
     public float[] probabilities(float[] input) throws ModelException {
-        return sigmoid(model.run(input));
+        return sigmoid(logits(input));
     }
 
     /**
@@ -51,6 +51,11 @@ public final class Segmenter {
             preprocessor.fullInto(frame, planes);
             inputReady.run();
         });
+    }
+
+    /** The model's raw output (logits) for an input made by {@link #input}. */
+    public float[] logits(float[] input) throws ModelException {
+        return model.run(input);
     }
 
     private static float[] sigmoid(float[] logits) {

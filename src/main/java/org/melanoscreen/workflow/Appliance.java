@@ -2,6 +2,7 @@ package org.melanoscreen.workflow;
 
 import org.melanoscreen.analysis.BurstCombiner;
 import org.melanoscreen.analysis.OverlayRenderer;
+import org.melanoscreen.analysis.PreparedFrame;
 import org.melanoscreen.analysis.QualityReport;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
@@ -302,22 +303,37 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private record Candidate(Frame frame, ScreeningPipeline.Segmentation segmentation, QualityReport quality,
+    private record Candidate(PreparedFrame frame, ScreeningPipeline.Segmentation segmentation, QualityReport quality,
                              StageTimings timings) {
     }
 
     private void analyse(Trigger trigger, List<Frame> frames) throws ModelException {
         List<Candidate> candidates = new ArrayList<>();
-        for (Frame frame : frames) {
-            if (cancelRequested) {
-                abandon("analysis cancelled");
-                return;
+        try {
+            for (Frame frame : frames) {
+                if (cancelRequested) {
+                    abandon("analysis cancelled");
+                    return;
+                }
+                StageTimings timings = new StageTimings();
+                PreparedFrame prepared = pipeline.prepare(frame, timings);
+                try {
+                    ScreeningPipeline.Segmentation seg = pipeline.segment(prepared, timings);
+                    candidates.add(new Candidate(prepared, seg, pipeline.assess(prepared, seg, timings), timings));
+                } catch (ModelException | RuntimeException e) {
+                    prepared.close();
+                    throw e;
+                }
+                lastProgressNanos = System.nanoTime();
             }
-            StageTimings timings = new StageTimings();
-            ScreeningPipeline.Segmentation seg = pipeline.segment(frame, timings);
-            candidates.add(new Candidate(frame, seg, pipeline.assess(frame, seg, timings), timings));
-            lastProgressNanos = System.nanoTime();
+            decide(trigger, frames.size(), candidates);
+        } finally {
+            candidates.forEach(c -> c.frame().close());
         }
+    }
+
+    /** Screens the best candidates of a burst, combines their results, stores and shows the outcome. */
+    private void decide(Trigger trigger, int frameCount, List<Candidate> candidates) throws ModelException {
         Comparator<Candidate> sharpestFirst = Comparator.comparingDouble(
                 (Candidate c) -> Double.isNaN(c.quality().sharpness()) ? -1 : c.quality().sharpness()).reversed();
         List<Candidate> passed = candidates.stream().filter(c -> c.quality().passed()).sorted(sharpestFirst).toList();
@@ -349,9 +365,9 @@ public final class Appliance implements AutoCloseable {
             return;
         }
         double ms = (System.nanoTime() - trigger.nanos()) / 1e6;
-        Long id = store(trigger, shown.frame(), result);
+        Long id = store(trigger, shown.frame().original(), result);
         CaptureOutcome outcome = new CaptureOutcome(result, id, trigger.patientRef(), trigger.lesionRef(),
-                frames.size(), passed.size(), screened, ms);
+                frameCount, passed.size(), screened, ms);
         resultUntilNanos = System.nanoTime() + settings.resultHold().toNanos();
         enter(ApplianceState.RESULT, null, result.risk().name());
         notifyListeners(l -> l.resultReady(outcome));
@@ -504,8 +520,12 @@ public final class Appliance implements AutoCloseable {
         }
 
         void observe(Frame frame) throws ModelException {
-            ScreeningPipeline.Segmentation seg = pipeline.segment(frame, new StageTimings());
-            QualityReport q = pipeline.assess(frame, seg, new StageTimings());
+            ScreeningPipeline.Segmentation seg;
+            QualityReport q;
+            try (PreparedFrame prepared = pipeline.prepare(frame, new StageTimings())) {
+                seg = pipeline.segment(prepared, new StageTimings());
+                q = pipeline.assess(prepared, seg, new StageTimings());
+            }
             if (!q.passed()) {
                 steady = 0;
                 armed = true;

@@ -9,8 +9,12 @@ import org.melanoscreen.model.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvalAndBenchCommandTest {
@@ -56,6 +60,47 @@ class EvalAndBenchCommandTest {
         List<String> csv = Files.readAllLines(out.resolve("per_image.csv"));
         assertEquals(1 + 7, csv.size(), "header + 6 images + the missing one");
         assertTrue(Files.size(out.resolve("roc.png")) > 1000);
+    }
+
+    /** Per-image melanoma probabilities of an eval run's CSV, by image id (6 decimals, as printed). */
+    private static Map<String, String> evalProbabilities(Path out) throws Exception {
+        Map<String, String> byId = new TreeMap<>();
+        for (String line : Files.readAllLines(out.resolve("per_image.csv")).subList(1, 9)) {
+            String[] cells = line.split(",");
+            byId.put(cells[0], cells[2]);
+        }
+        return byId;
+    }
+
+    @Test
+    void evalWithHairRemovalScoresTheFramesScreenScores() throws Exception {
+        Path data = tmp.resolve("hairy");
+        assertEquals(0, Cli.run("synth", "--out", data.toString(), "--count", "8", "--width", "160", "--height", "120",
+                "--hairs", "12").exitCode());
+        StringBuilder labels = new StringBuilder("image_id,split,melanoma\n");
+        for (int i = 0; i < 8; i++) {
+            labels.append(String.format("synthetic_%04d,val,%d%n", i, i % 2));
+        }
+        Files.writeString(data.resolve("labels.csv"), labels);
+        Path clean = tmp.resolve("clean");
+        Path raw = tmp.resolve("raw");
+        assertEquals(0, Cli.run("eval", "--hair-removal", "--models", MODELS, "--out", clean.toString(),
+                data.toString()).exitCode());
+        assertEquals(0, Cli.run("eval", "--models", MODELS, "--out", raw.toString(), data.toString()).exitCode());
+        Cli.Run screen = Cli.run("screen", "--json", "--hair-removal", "--models", MODELS,
+                data.resolve("images").toString());
+        Map<String, String> screened = new TreeMap<>();
+        for (String line : screen.out().strip().split("\n")) {
+            JsonNode r = JSON.readTree(line);
+            if (r.get("melanoma_probability").isNumber()) {
+                String id = Path.of(r.get("source").asText()).getFileName().toString().replaceFirst("\\..*", "");
+                screened.put(id, String.format(Locale.ROOT, "%.6f", r.get("melanoma_probability").asDouble()));
+            }
+        }
+        assertTrue(screened.size() >= 4, "most synthetic lesions are found: " + screen.out());
+        Map<String, String> evaluated = evalProbabilities(clean);
+        screened.forEach((id, p) -> assertEquals(p, evaluated.get(id), id));
+        assertNotEquals(evalProbabilities(raw), evaluated, "hairs change the tiny classifier's output");
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.melanoscreen.analysis.RiskPolicy;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.capture.CaptureException;
 import org.melanoscreen.capture.FrameSource;
+import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.ImageDecoder;
 import org.melanoscreen.imaging.SyntheticLesion;
 import org.melanoscreen.model.ModelException;
@@ -121,9 +122,18 @@ class ApplianceTest {
     }
 
     private Appliance start(ScriptedResources resources, ApplianceSettings settings) {
-        appliance = new Appliance(settings, resources, models -> new ScreeningPipeline(new ImageDecoder(), models,
-                new LesionMeasurer(0.02), new RiskPolicy(models.classifier().manifest().referral().threshold(),
-                0.01, 0.85), QualitySettings.DEFAULT, false), "test-device", "test");
+        return start(resources, settings, false);
+    }
+
+    private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) {
+        return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(0.02),
+                new RiskPolicy(models.classifier().manifest().referral().threshold(), 0.01, 0.85),
+                QualitySettings.DEFAULT, hairRemoval);
+    }
+
+    private Appliance start(ScriptedResources resources, ApplianceSettings settings, boolean hairRemoval) {
+        appliance = new Appliance(settings, resources, models -> pipeline(models, hairRemoval), "test-device",
+                "test");
         appliance.addListener(recorder);
         appliance.start();
         return appliance;
@@ -153,6 +163,30 @@ class ApplianceTest {
             assertEquals(List.of(), store.verify());
         }
         assertTrue(((ScriptedSource) resources.source).closed, "camera closed on stop");
+    }
+
+    @Test
+    void hairRemovalWhenConfiguredIsAppliedToTheBurst() throws Exception {
+        SyntheticLesion.Spec hairy = SyntheticLesion.Spec.defaults(320, 240, 5).withHairs(10);
+        float withRemoval;
+        float withoutRemoval;
+        try (ModelSet models = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
+             ScreeningPipeline clean = pipeline(models, true);
+             ScreeningPipeline raw = pipeline(models, false);
+             Frame frame = SyntheticLesion.generate(hairy).toFrame("hairy")) {
+            withRemoval = clean.screen(frame).melanomaProbability();
+            withoutRemoval = raw.screen(frame).melanomaProbability();
+        }
+        assertTrue(Math.abs(withRemoval - withoutRemoval) > 1e-4, withRemoval + " vs " + withoutRemoval);
+        ScriptedResources resources = new ScriptedResources();
+        resources.source = new ScriptedSource(n -> false, hairy, 0);
+        start(resources, FAST, true);
+        recorder.await(ApplianceState.READY, 1);
+        appliance.trigger("test", null, null);
+        CaptureOutcome outcome = recorder.results.poll(30, TimeUnit.SECONDS);
+        assertNotNull(outcome);
+        assertTrue(outcome.framesScreened() >= 1);
+        assertEquals(withRemoval, outcome.result().melanomaProbability(), 1e-6);
     }
 
     @Test
