@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure start-up, per-stage latency (p50/p95), throughput, the models' own run time on "
                 + "ready tensors (the floor), the pipeline/floor ratio and memory; --soak shows memory over a long "
-                + "run. Images are decoded and prepared for the segmenter one ahead, as screen and eval do.")
+                + "run. Images are decoded and prepared for the segmenter one ahead, as screen and eval do; one image "
+                + "alone, without read-ahead, is measured too.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR")
     List<Path> inputs;
@@ -93,6 +94,10 @@ final class BenchCommand implements Callable<Integer> {
             o.putObject("floor_ms").put("p50", ResultJson.round(floorP50, 3))
                     .put("p95", ResultJson.round(percentile(m.floor(), 95), 3));
             o.put("pipeline_over_floor", ResultJson.round(pipelineP50 / floorP50, 3));
+            double aloneP50 = percentile(m.alone(), 50);
+            o.putObject("alone_ms").put("p50", ResultJson.round(aloneP50, 3))
+                    .put("p95", ResultJson.round(percentile(m.alone(), 95), 3));
+            o.put("alone_over_floor", ResultJson.round(aloneP50 / percentile(m.aloneFloor(), 50), 3));
             o.put("peak_rss_mb", ResultJson.round(ProcessStats.peakRssKb() / 1024.0, 1));
             if (output.json) {
                 System.out.println(o);
@@ -108,15 +113,20 @@ final class BenchCommand implements Callable<Integer> {
         return problems.isEmpty() ? 0 : 1;
     }
 
-    /** Per-stage and whole-screening times (ms), the floor's times (ms) and the seconds spent screening. */
+    /**
+     * Per-stage and whole-screening times (ms), the floor's times (ms) and the seconds spent screening; then the
+     * times of images screened one by one without read-ahead (decode included), each followed by a floor run too.
+     */
     private record Measured(Map<String, List<Double>> stages, List<Double> totals, List<Double> floor,
-                            double screeningS) {
+                            double screeningS, List<Double> alone, List<Double> aloneFloor) {
     }
 
     private Measured measure(ScreeningPipeline pipeline, List<Path> files) throws Exception {
         Map<String, List<Double>> stages = new LinkedHashMap<>();
         List<Double> totals = new ArrayList<>();
         List<Double> floor = new ArrayList<>();
+        List<Double> alone = new ArrayList<>();
+        List<Double> aloneFloor = new ArrayList<>();
         try (ReadyTensors ready = ReadyTensors.of(pipeline, files.get(0))) {
             screenCycling(pipeline, files, iterations, (n, result, ms) -> {
                 totals.add(ms);
@@ -127,9 +137,15 @@ final class BenchCommand implements Callable<Integer> {
                 });
                 floor.add(ready.runModels(pipeline));
             });
+            for (int i = 0; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                pipeline.screen(files.get(i % files.size()));
+                alone.add((System.nanoTime() - t0) / 1e6);
+                aloneFloor.add(ready.runModels(pipeline));
+            }
         }
         double screeningS = totals.stream().mapToDouble(Double::doubleValue).sum() / 1000;
-        return new Measured(stages, totals, floor, screeningS);
+        return new Measured(stages, totals, floor, screeningS, alone, aloneFloor);
     }
 
     /** What to do after each screening: its number (from 1), its result and its wall time in ms. */
@@ -240,6 +256,9 @@ final class BenchCommand implements Callable<Integer> {
                 o.get("floor_ms").get("p95").asDouble());
         System.out.printf(Locale.ROOT, "pipeline / floor (p50): %.3f%n", o.get("pipeline_over_floor").asDouble());
         System.out.printf(Locale.ROOT, "throughput: %.2f images/s%n", o.get("images_per_s").asDouble());
+        System.out.printf(Locale.ROOT, "one image alone (decode included, no read-ahead): p50 %.2f ms, p95 %.2f ms, "
+                        + "over the floor %.3f%n", o.get("alone_ms").get("p50").asDouble(),
+                o.get("alone_ms").get("p95").asDouble(), o.get("alone_over_floor").asDouble());
         System.out.printf(Locale.ROOT, "peak RSS: %.1f MB%n", o.get("peak_rss_mb").asDouble());
     }
 

@@ -121,6 +121,8 @@ class EvalAndBenchCommandTest {
         assertTrue(o.get("stages_ms").has("segment") && o.get("stages_ms").has("decode"));
         assertTrue(o.get("floor_ms").get("p50").asDouble() > 0);
         assertTrue(o.get("pipeline_over_floor").asDouble() >= 1.0, "the pipeline includes the models");
+        assertTrue(o.get("alone_over_floor").asDouble() >= 1.0, "so does one image alone");
+        assertTrue(o.get("alone_ms").get("p95").asDouble() >= o.get("alone_ms").get("p50").asDouble());
         assertTrue(o.get("peak_rss_mb").asDouble() > 0);
     }
 }
