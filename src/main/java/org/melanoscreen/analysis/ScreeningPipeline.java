@@ -92,11 +92,7 @@ public final class ScreeningPipeline implements AutoCloseable {
 
     /** Screens a prepared frame: segmentation, quality gate, classification, decision. */
     public ScreeningResult screen(PreparedFrame prepared, StageTimings timings) throws ModelException {
-        Segmentation seg = segment(prepared, timings);
-        if (seg.mask().isEmpty()) {
-            return unclassified(prepared, seg, assess(prepared, seg, timings), timings);
-        }
-        return classifyAndDecide(prepared.screened(), seg, null, timings);
+        return complete(prepared, segment(prepared, timings), null, timings);
     }
 
     /**
@@ -142,13 +138,14 @@ public final class ScreeningPipeline implements AutoCloseable {
     }
 
     /**
-     * Classifies, measures and decides for a segmented frame. The device never classifies without a lesion: with
-     * an empty mask the result is RETAKE and no probability is given.
+     * Classifies, measures and decides for a segmented frame, with the quality gate's verdict if already known
+     * ({@code quality} null: the gate runs beside the classifier). The device never classifies without a lesion:
+     * with an empty mask the result is RETAKE and no probability is given.
      */
     public ScreeningResult complete(PreparedFrame prepared, Segmentation seg, QualityReport quality,
                                     StageTimings timings) throws ModelException {
         if (seg.mask().isEmpty()) {
-            return unclassified(prepared, seg, quality, timings);
+            return unclassified(prepared, seg, quality != null ? quality : assess(prepared, seg, timings), timings);
         }
         return classifyAndDecide(prepared.screened(), seg, quality, timings);
     }

@@ -303,8 +303,8 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private record Candidate(PreparedFrame frame, ScreeningPipeline.Segmentation segmentation, QualityReport quality,
-                             StageTimings timings) {
+    private record Candidate(PreparedFrame prepared, ScreeningPipeline.Segmentation segmentation,
+                             QualityReport quality, StageTimings timings) {
     }
 
     private void analyse(Trigger trigger, List<Frame> frames) throws ModelException {
@@ -328,7 +328,7 @@ public final class Appliance implements AutoCloseable {
             }
             decide(trigger, frames.size(), candidates);
         } finally {
-            candidates.forEach(c -> c.frame().close());
+            candidates.forEach(c -> c.prepared().close());
         }
     }
 
@@ -343,13 +343,13 @@ public final class Appliance implements AutoCloseable {
         if (passed.isEmpty()) {
             shown = candidates.stream().sorted(sharpestFirst).findFirst().orElseThrow();
             result = BurstCombiner.noUsableFrame(
-                    pipeline.unclassified(shown.frame(), shown.segmentation(), shown.quality(), shown.timings()),
+                    pipeline.unclassified(shown.prepared(), shown.segmentation(), shown.quality(), shown.timings()),
                     candidates.stream().map(Candidate::quality).toList());
         } else {
             List<Candidate> best = passed.subList(0, Math.min(settings.screenBest(), passed.size()));
             List<ScreeningResult> results = new ArrayList<>();
             for (Candidate c : best) {
-                results.add(pipeline.complete(c.frame(), c.segmentation(), c.quality(), c.timings()));
+                results.add(pipeline.complete(c.prepared(), c.segmentation(), c.quality(), c.timings()));
                 lastProgressNanos = System.nanoTime();
             }
             screened = results.size();
@@ -365,7 +365,7 @@ public final class Appliance implements AutoCloseable {
             return;
         }
         double ms = (System.nanoTime() - trigger.nanos()) / 1e6;
-        Long id = store(trigger, shown.frame().original(), result);
+        Long id = store(trigger, shown.prepared().original(), result);
         CaptureOutcome outcome = new CaptureOutcome(result, id, trigger.patientRef(), trigger.lesionRef(),
                 frameCount, passed.size(), screened, ms);
         resultUntilNanos = System.nanoTime() + settings.resultHold().toNanos();
