@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decides whether a frame is good enough to screen: focus on the lesion, exposure, colour cast, and a lesion
- * that is present, centred, clear of the border and of a sane size. Works on a copy scaled to a fixed width so
+ * Decides whether a frame is good enough to screen: focus on the lesion, exposure, colour cast, and one lesion
+ * that is really in view, centred, clear of the border and of a sane size ({@link LesionChecks}). Works on a copy scaled to a fixed width so
  * that its thresholds do not depend on the camera's resolution.
  */
 public final class QualityGate {
@@ -40,14 +40,15 @@ public final class QualityGate {
     }
 
     private final QualitySettings settings;
-    private final RiskPolicy lesionPolicy;
+    private final LesionChecks lesionChecks;
 
-    public QualityGate(QualitySettings settings, RiskPolicy lesionPolicy) {
+    public QualityGate(QualitySettings settings, LesionSettings lesion) {
         this.settings = settings;
-        this.lesionPolicy = lesionPolicy;
+        this.lesionChecks = new LesionChecks(lesion);
     }
 
-    public QualityReport assess(Frame frame, BinaryMask mask) {
+    public QualityReport assess(Frame frame, ScreeningPipeline.Segmentation seg) {
+        BinaryMask mask = seg.mask();
         int w = WORKING_WIDTH;
         int h = Math.max(1, (int) Math.round((double) frame.height() * w / frame.width()));
         byte[] rgb = new byte[w * h * 3];
@@ -86,8 +87,8 @@ public final class QualityGate {
         double sharpness = Double.NaN;
         double offset = Double.NaN;
         double area = (double) mask.area() / (mask.width() * mask.height());
-        List<String> lesionDoubts = lesionPolicy.lesionDoubts(mask);
-        reasons.addAll(lesionDoubts);
+        LesionFindings lesion = lesionChecks.check(seg, rgb, w, h, frame.width(), frame.height());
+        reasons.addAll(lesion.reasons());
         if (!mask.isEmpty()) {
             sharpness = sharpness(gray, mask, w, h);
             if (sharpness < settings.minSharpness()) {
@@ -99,7 +100,7 @@ public final class QualityGate {
             }
         }
         return new QualityReport(reasons.isEmpty(), List.copyOf(reasons), sharpness, exposure[0], exposure[1],
-                exposure[2], cast, offset, area);
+                exposure[2], cast, offset, area, lesion);
     }
 
     private static String percent(String format, double share) {

@@ -8,5 +8,10 @@ import java.util.List;
  */
 public record QualityReport(boolean passed, List<String> reasons, double sharpness, double clippedHigh,
                             double clippedLow, double meanLuma, double colourCast, double centreOffset,
-                            double lesionAreaFraction) {
+                            double lesionAreaFraction, LesionFindings lesion) {
+
+    /** Whether a lesion is in view, so that the frame may be classified at all. */
+    public boolean lesionPresent() {
+        return lesion.present();
+    }
 }

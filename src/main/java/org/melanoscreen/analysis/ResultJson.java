@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.List;
 import java.util.Map;
 
 /** The JSON form of results and errors shared by every command ({@code --json}: one object per line). */
@@ -43,12 +44,32 @@ public final class ResultJson {
         } else {
             o.set("measurements", measurements(r.measurements()));
         }
+        putNullable(o, "ood_score", r.oodScore(), 3);
         o.set("quality", quality(r.quality()));
         ObjectNode timings = o.putObject("timings_ms");
         for (Map.Entry<String, Double> e : r.timingsMs().entrySet()) {
             timings.put(e.getKey(), round(e.getValue(), 3));
         }
         return o;
+    }
+
+    /**
+     * {@code result} with the capture burst it came from: frames taken, frames that passed the quality gate and the
+     * melanoma probability of every frame screened (null for a frame given none).
+     */
+    public static ObjectNode withBurst(ObjectNode result, int taken, int passed, List<Float> probabilities) {
+        ObjectNode burst = result.putObject("burst");
+        burst.put("frames_taken", taken);
+        burst.put("frames_passed", passed);
+        ArrayNode screened = burst.putArray("screened_probabilities");
+        for (Float p : probabilities) {
+            if (p == null) {
+                screened.addNull();
+            } else {
+                screened.add(round(p, 6));
+            }
+        }
+        return result;
     }
 
     public static ObjectNode measurements(LesionMeasurements m) {
@@ -86,6 +107,14 @@ public final class ResultJson {
         o.put("colour_cast", round(q.colourCast(), 4));
         putNullable(o, "centre_offset", q.centreOffset(), 4);
         o.put("lesion_area_fraction", round(q.lesionAreaFraction(), 4));
+        LesionFindings lesion = q.lesion();
+        ObjectNode l = o.putObject("lesion");
+        l.put("present", lesion.present());
+        putNullable(l, "segmenter_confidence", lesion.confidence(), 4);
+        putNullable(l, "contrast_delta_e", lesion.contrast(), 2);
+        putNullable(l, "texture", lesion.texture(), 2);
+        l.put("second_lesion_share", round(lesion.otherShare(), 4));
+        putNullable(l, "border_distance_px", lesion.borderPx(), 1);
         return o;
     }
 

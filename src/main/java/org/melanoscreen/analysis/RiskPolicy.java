@@ -1,7 +1,5 @@
 package org.melanoscreen.analysis;
 
-import org.melanoscreen.imaging.BinaryMask;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,44 +9,15 @@ import java.util.List;
  */
 public final class RiskPolicy {
     private final double referralThreshold;
-    private final double minAreaFraction;
-    private final double maxAreaFraction;
 
     public record Decision(Risk risk, List<String> reasons) {
     }
 
-    public RiskPolicy(double referralThreshold, double minAreaFraction, double maxAreaFraction) {
+    public RiskPolicy(double referralThreshold) {
         if (!(referralThreshold > 0 && referralThreshold <= 1)) {
             throw new IllegalArgumentException("referral threshold must be in (0, 1], was " + referralThreshold);
         }
-        if (!(minAreaFraction >= 0 && minAreaFraction < maxAreaFraction && maxAreaFraction <= 1)) {
-            throw new IllegalArgumentException("lesion area range must satisfy 0 <= min < max <= 1");
-        }
         this.referralThreshold = referralThreshold;
-        this.minAreaFraction = minAreaFraction;
-        this.maxAreaFraction = maxAreaFraction;
-    }
-
-    /** Reasons why the segmented lesion cannot support a LOW result; empty when it was found cleanly. */
-    public List<String> lesionDoubts(BinaryMask mask) {
-        List<String> doubts = new ArrayList<>();
-        if (mask.isEmpty()) {
-            doubts.add("no lesion found");
-            return doubts;
-        }
-        double fraction = (double) mask.area() / (mask.width() * mask.height());
-        if (mask.touchesBorder()) {
-            doubts.add("lesion touches the image border");
-        }
-        if (fraction < minAreaFraction) {
-            doubts.add(String.format(java.util.Locale.ROOT, "lesion too small (%.1f%% of the image, minimum %.1f%%)",
-                    100 * fraction, 100 * minAreaFraction));
-        }
-        if (fraction > maxAreaFraction) {
-            doubts.add(String.format(java.util.Locale.ROOT, "lesion too large (%.1f%% of the image, maximum %.1f%%)",
-                    100 * fraction, 100 * maxAreaFraction));
-        }
-        return doubts;
     }
 
     /**

@@ -5,14 +5,17 @@ import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.HairRemoval;
 import org.melanoscreen.imaging.ImageDecoder;
 import org.melanoscreen.imaging.ImageException;
+import org.melanoscreen.imaging.MaskPostprocessor;
 import org.melanoscreen.model.Classifier;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.Segmenter;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  * that thread.
  */
 public final class ScreeningPipeline implements AutoCloseable {
+    static final String NOT_DERMOSCOPIC = "not a dermoscopic lesion image";
     private final ImageDecoder decoder;
     private final Segmenter segmenter;
     private final Classifier classifier;
@@ -41,13 +45,13 @@ public final class ScreeningPipeline implements AutoCloseable {
     });
 
     public ScreeningPipeline(ImageDecoder decoder, ModelSet models, LesionMeasurer measurer, RiskPolicy policy,
-                             QualitySettings quality, boolean hairRemoval) {
+                             QualitySettings quality, LesionSettings lesion, boolean hairRemoval) {
         this.decoder = decoder;
         this.segmenter = models.segmenter();
         this.classifier = models.classifier();
         this.measurer = measurer;
         this.policy = policy;
-        this.gate = new QualityGate(quality, policy);
+        this.gate = new QualityGate(quality, lesion);
         this.hairRemoval = hairRemoval;
     }
 
@@ -55,12 +59,11 @@ public final class ScreeningPipeline implements AutoCloseable {
      * The pipeline for a model set as the command line and the service both configure it: the referral threshold
      * comes from the classifier's manifest.
      */
-    public static ScreeningPipeline forModels(ModelSet models, Double pixelPitchMm, double minLesionArea,
-                                              double maxLesionArea, QualitySettings quality, boolean hairRemoval) {
-        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold(), minLesionArea,
-                maxLesionArea);
+    public static ScreeningPipeline forModels(ModelSet models, Double pixelPitchMm, QualitySettings quality,
+                                              LesionSettings lesion, boolean hairRemoval) {
+        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold());
         return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(pixelPitchMm), policy, quality,
-                hairRemoval);
+                lesion, hairRemoval);
     }
 
     public ScreeningResult screen(Path file) throws ImageException, ModelException {
@@ -132,19 +135,20 @@ public final class ScreeningPipeline implements AutoCloseable {
     /** The quality gate's verdict on a segmented frame. */
     public QualityReport assess(PreparedFrame prepared, Segmentation seg, StageTimings timings) {
         timings.start();
-        QualityReport quality = gate.assess(prepared.screened(), seg.mask());
+        QualityReport quality = gate.assess(prepared.screened(), seg);
         timings.stop(StageTimings.QUALITY);
         return quality;
     }
 
     /**
      * Classifies, measures and decides for a segmented frame, with the quality gate's verdict if already known
-     * ({@code quality} null: the gate runs beside the classifier). The device never classifies without a lesion:
-     * with an empty mask the result is RETAKE and no probability is given.
+     * ({@code quality} null: the gate runs beside the classifier). The device never gives a probability without a
+     * lesion in view: with an empty mask, or one the gate finds is no lesion, the result is RETAKE without one; so
+     * it is for a crop the classifier's out-of-distribution check rejects.
      */
     public ScreeningResult complete(PreparedFrame prepared, Segmentation seg, QualityReport quality,
                                     StageTimings timings) throws ModelException {
-        if (seg.mask().isEmpty()) {
+        if (seg.mask().isEmpty() || quality != null && !quality.lesionPresent()) {
             return unclassified(prepared, seg, quality != null ? quality : assess(prepared, seg, timings), timings);
         }
         return classifyAndDecide(prepared.screened(), seg, quality, timings);
@@ -164,7 +168,7 @@ public final class ScreeningPipeline implements AutoCloseable {
         timings.start();
         Future<Beside> beside = secondThread.submit(() -> {
             long t0 = System.nanoTime();
-            QualityReport quality = knownQuality != null ? knownQuality : gate.assess(frame, seg.mask());
+            QualityReport quality = knownQuality != null ? knownQuality : gate.assess(frame, seg);
             long t1 = System.nanoTime();
             LesionMeasurements measurements = measurer.measure(frame, seg.mask());
             return new Beside(quality, knownQuality != null ? 0 : (t1 - t0) / 1e6, measurements,
@@ -190,10 +194,29 @@ public final class ScreeningPipeline implements AutoCloseable {
             timings.addBeside(StageTimings.QUALITY, done.qualityMs());
         }
         timings.addBeside(StageTimings.MEASURE, done.measureMs());
+        if (!done.quality().lesionPresent()) {
+            return retake(frame, seg, done.quality(), done.quality().reasons(), output.oodScore(), timings);
+        }
+        if (output.oodScore() > classifier.oodThreshold()) {
+            List<String> reasons = new ArrayList<>();
+            reasons.add(String.format(Locale.ROOT, "%s (out-of-distribution score %.1f, limit %.1f)", NOT_DERMOSCOPIC,
+                    output.oodScore(), classifier.oodThreshold()));
+            reasons.addAll(done.quality().reasons());
+            return retake(frame, seg, done.quality(), reasons, output.oodScore(), timings);
+        }
         RiskPolicy.Decision decision = policy.decide(output.melanomaProbability(), done.quality().reasons());
         return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), output.melanomaProbability(),
                 policy.referralThreshold(), classProbabilities(output), done.measurements(), done.quality(),
-                frame.width(), frame.height(), region, seg.mask(), timings.millis());
+                frame.width(), frame.height(), region, seg.mask(), output.oodScore(), timings.millis());
+    }
+
+    /** RETAKE without a probability: not classified, or classified but not to be trusted. */
+    private ScreeningResult retake(Frame frame, Segmentation seg, QualityReport quality, List<String> reasons,
+                                   double oodScore, StageTimings timings) {
+        RiskPolicy.Decision decision = policy.decide(null, reasons);
+        return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), null,
+                policy.referralThreshold(), Map.of(), null, quality, frame.width(), frame.height(), null,
+                seg.mask(), oodScore, timings.millis());
     }
 
     /** Waits for the second thread even when interrupted (its tasks take about a millisecond); keeps the interrupt. */
@@ -225,15 +248,14 @@ public final class ScreeningPipeline implements AutoCloseable {
     /** RETAKE for a frame that is not classified (no lesion, or not good enough), with the gate's reasons. */
     public ScreeningResult unclassified(PreparedFrame prepared, Segmentation seg, QualityReport quality,
                                        StageTimings timings) {
-        Frame frame = prepared.screened();
-        RiskPolicy.Decision decision = policy.decide(null, quality.reasons());
-        return new ScreeningResult(frame.source(), decision.risk(), decision.reasons(), null,
-                policy.referralThreshold(), Map.of(), null, quality, frame.width(), frame.height(), null,
-                seg.mask(), timings.millis());
+        return retake(prepared.screened(), seg, quality, quality.reasons(), Double.NaN, timings);
     }
 
-    /** What the segmenter found: the lesion mask at the model's resolution. */
-    public record Segmentation(BinaryMask mask) {
+    /**
+     * What the segmenter found: the lesion mask at the model's resolution, the area (mask pixels) of the largest
+     * other lesion-like component it dropped, and its mean confidence inside the mask (NaN when empty).
+     */
+    public record Segmentation(BinaryMask mask, int otherComponentArea, double confidence) {
     }
 
     /** Segments the prepared frame, with the segmenter's input made ahead or, if it was not, made now. */
@@ -242,9 +264,11 @@ public final class ScreeningPipeline implements AutoCloseable {
         float[] logits = prepared.segmenterInput() != null ? segmenter.logits(prepared.segmenterInput())
                 : segmenter.logits(prepared.screened(), () -> timings.stop(StageTimings.PREPROCESS));
         timings.stop(StageTimings.SEGMENT);
-        BinaryMask mask = segmenter.maskFromLogits(logits);
+        MaskPostprocessor.Components components = segmenter.componentsFromLogits(logits);
+        Segmentation seg = new Segmentation(components.mask(), components.droppedArea(),
+                Segmenter.meanConfidence(logits, components.mask()));
         timings.stop(StageTimings.POSTPROCESS);
-        return new Segmentation(mask);
+        return seg;
     }
 
     private Map<String, Float> classProbabilities(Classifier.Output output) {

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param quality             the quality gate's figures and verdict
  * @param region              the frame region {x0, y0, x1, y1} the classifier saw, null when it did not run
  * @param mask                the lesion mask at the segmenter's resolution
+ * @param oodScore            the classifier's out-of-distribution score of the crop; NaN when it did not run or
+ *                            has no such check
  */
 public record ScreeningResult(
         String source,
@@ -28,5 +30,6 @@ public record ScreeningResult(
         int frameHeight,
         int[] region,
         BinaryMask mask,
+        double oodScore,
         Map<String, Double> timingsMs) {
 }

@@ -1,5 +1,6 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.model.ModelException;
@@ -60,8 +61,8 @@ public final class ModelOptions {
     }
 
     public ScreeningPipeline pipeline(ModelSet models) {
-        return ScreeningPipeline.forModels(models, pixelPitchMm, minLesionArea, maxLesionArea, QualitySettings.DEFAULT,
-                hairRemoval);
+        return ScreeningPipeline.forModels(models, pixelPitchMm, QualitySettings.DEFAULT,
+                LesionSettings.DEFAULT.withArea(minLesionArea, maxLesionArea), hairRemoval);
     }
 
     /**

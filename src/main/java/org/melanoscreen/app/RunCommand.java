@@ -1,5 +1,6 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.capture.CaptureException;
@@ -150,8 +151,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 config.number("quality.max_colour_cast"), config.number("quality.max_centre_offset"));
         Double pitch = config.optionalNumber("optics.pixel_pitch_mm");
         boolean hair = config.bool("capture.hair_removal");
-        double minArea = config.number("lesion.min_area");
-        double maxArea = config.number("lesion.max_area");
+        LesionSettings lesion = new LesionSettings(config.number("lesion.min_area"), config.number("lesion.max_area"),
+                config.number("lesion.border_margin_px"), config.number("lesion.max_second_lesion"),
+                config.number("lesion.min_confidence"), config.number("lesion.min_contrast"),
+                config.number("lesion.min_texture"));
         StoreSettings store = ServiceParts.storeSettings(config);
         String sourceSpec = config.text("source");
         Resources resources = new Resources() {
@@ -182,7 +185,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 seconds(config.number("capture.fault_retry_s")), seconds(config.number("capture.health_interval_s")),
                 config.bool("capture.auto"));
         return new Appliance(appliance, resources,
-                models -> ScreeningPipeline.forModels(models, pitch, minArea, maxArea, quality, hair),
+                models -> ScreeningPipeline.forModels(models, pitch, quality, lesion, hair),
                 config.text("device.id"), new Main.Version().getVersion()[0]);
     }
 

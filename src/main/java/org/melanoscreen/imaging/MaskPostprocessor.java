@@ -4,7 +4,8 @@ package org.melanoscreen.imaging;
  * Turns a lesion probability map into the lesion mask as {@code models/CONTRACT.md} defines it:
  * threshold, keep the largest 8-connected component (the first met in row-major order on a tie), then fill
  * holes (background not 4-connected to the border). Given logits and the logit at which the sigmoid reaches the
- * threshold, it makes the same mask.
+ * threshold, it makes the same mask. It also tells the size of the largest component it dropped, so that a second
+ * lesion in view is not silently ignored.
  */
 public final class MaskPostprocessor {
     private final float threshold;
@@ -17,25 +18,36 @@ public final class MaskPostprocessor {
         this.fillHoles = fillHoles;
     }
 
+    /**
+     * The mask and the area (pixels, before hole filling) of the largest component that was dropped, 0 when there
+     * was none or when only the largest component is not asked for.
+     */
+    public record Components(BinaryMask mask, int droppedArea) {
+    }
+
     public BinaryMask apply(float[] probabilities, int width, int height) {
+        return applyCounting(probabilities, width, height).mask();
+    }
+
+    public Components applyCounting(float[] probabilities, int width, int height) {
         byte[] mask = new byte[width * height];
         for (int i = 0; i < mask.length; i++) {
             mask[i] = probabilities[i] >= threshold ? (byte) 1 : 0;
         }
         int[] stack = new int[mask.length];
-        if (largestComponent) {
-            keepLargestComponent(mask, width, height, stack);
-        }
+        int dropped = largestComponent ? keepLargestComponent(mask, width, height, stack) : 0;
         if (fillHoles) {
             fillHoles(mask, width, height, stack);
         }
-        return new BinaryMask(width, height, mask);
+        return new Components(new BinaryMask(width, height, mask), dropped);
     }
 
-    private static void keepLargestComponent(byte[] mask, int width, int height, int[] stack) {
+    /** Keeps the largest component; returns the size of the largest one removed. */
+    private static int keepLargestComponent(byte[] mask, int width, int height, int[] stack) {
         int[] labels = new int[mask.length];
         int best = 0;
         int bestSize = 0;
+        int secondSize = 0;
         int label = 0;
         for (int start = 0; start < mask.length; start++) {
             if (mask[start] == 0 || labels[start] != 0) {
@@ -44,13 +56,17 @@ public final class MaskPostprocessor {
             label++;
             int size = flood(mask, labels, width, height, start, label, stack);
             if (size > bestSize) {
+                secondSize = bestSize;
                 bestSize = size;
                 best = label;
+            } else {
+                secondSize = Math.max(secondSize, size);
             }
         }
         for (int i = 0; i < mask.length; i++) {
             mask[i] = labels[i] == best && best != 0 ? (byte) 1 : 0;
         }
+        return secondSize;
     }
 
     /** Labels the 8-connected foreground component containing {@code start}; returns its size. */

@@ -42,6 +42,11 @@ public record SyntheticLesion(byte[] rgb, BinaryMask mask, int width, int height
             return new Spec(width, height, seed, fraction, centreX, centreY, hairs, vignette, blurSigma, noise);
         }
 
+        /** Skin alone: no lesion, an empty mask. */
+        public Spec withoutLesion() {
+            return withRadius(0);
+        }
+
         public Spec withCentre(double x, double y) {
             return new Spec(width, height, seed, radiusFraction, x, y, hairs, vignette, blurSigma, noise);
         }
@@ -62,7 +67,9 @@ public record SyntheticLesion(byte[] rgb, BinaryMask mask, int width, int height
             double radius = spec.radiusFraction() * Math.min(w, h);
             Mat outline = scope.add(new Mat(h, w, CvType.CV_8UC1, new Scalar(0)));
             MatOfPoint polygon = scope.add(blob(centre, radius, random, 1.0));
-            Imgproc.fillPoly(outline, List.of(polygon), new Scalar(255));
+            if (radius > 0) {
+                Imgproc.fillPoly(outline, List.of(polygon), new Scalar(255));
+            }
             Mat core = scope.add(new Mat(h, w, CvType.CV_8UC1, new Scalar(0)));
             MatOfPoint corePolygon = scope.add(blob(new Point(centre.x + radius * 0.15 * (random.nextDouble() - 0.5),
                     centre.y + radius * 0.15 * (random.nextDouble() - 0.5)), radius * 0.55, random, 1.0));

@@ -7,17 +7,31 @@ import org.melanoscreen.imaging.Frame;
 public final class Classifier {
     private final OnnxModel model;
     private final InputPreprocessor preprocessor;
+    /** Null when the manifest asks for no out-of-distribution check. */
+    private final OodScorer ood;
 
-    /** Class probabilities and the melanoma probability among them. */
-    public record Output(float[] probabilities, float melanomaProbability) {
+    /**
+     * Class probabilities, the melanoma probability among them, and the out-of-distribution score of the crop
+     * (NaN when the model has no such check).
+     */
+    public record Output(float[] probabilities, float melanomaProbability, double oodScore) {
     }
 
-    public Classifier(OnnxModel model) {
+    public Classifier(OnnxModel model) throws ModelException {
         if (model.manifest().task() != Manifest.Task.CLASSIFICATION) {
             throw new IllegalArgumentException(model.manifest().id() + " is not a classification model");
         }
         this.model = model;
         this.preprocessor = new InputPreprocessor(model.manifest().input());
+        this.ood = OodScorer.fromManifest(model.manifest());
+        if (ood != null) {
+            ood.checkModel(model);
+        }
+    }
+
+    /** The score above which a crop is out of distribution; NaN when the model has no such check. */
+    public double oodThreshold() {
+        return ood == null ? Double.NaN : ood.threshold();
     }
 
     public Manifest manifest() {
@@ -44,7 +58,11 @@ public final class Classifier {
     }
 
     public Output classify(float[] input) throws ModelException {
-        return output(model.run(input));
+        if (input.length != model.inputLength()) {
+            throw new IllegalArgumentException("input has " + input.length + " floats, model needs "
+                    + model.inputLength());
+        }
+        return classify(planes -> planes.put(0, 0, input));
     }
 
     /**
@@ -53,13 +71,21 @@ public final class Classifier {
      * and the model call.
      */
     public Output classify(Frame frame, int[] region, BinaryMask mask, Runnable inputReady) throws ModelException {
-        return output(model.run(planes -> {
+        return classify(planes -> {
             preprocessor.prepareInto(frame, region, blanking(mask), planes);
             inputReady.run();
-        }));
+        });
     }
 
-    private Output output(float[] logits) {
+    private Output classify(OnnxModel.InputWriter writer) throws ModelException {
+        if (ood == null) {
+            return output(model.run(writer), Double.NaN);
+        }
+        float[][] outputs = model.runWith(writer, ood.output());
+        return output(outputs[0], ood.score(outputs[1]));
+    }
+
+    private Output output(float[] logits, double oodScore) {
         Manifest.OutputSpec out = manifest().output();
         float[] probabilities;
         if (out.activation() == Manifest.Activation.SOFTMAX) {
@@ -70,6 +96,6 @@ public final class Classifier {
                 probabilities[i] = Activations.sigmoid(logits[i]);
             }
         }
-        return new Output(probabilities, probabilities[out.melanomaIndex()]);
+        return new Output(probabilities, probabilities[out.melanomaIndex()], oodScore);
     }
 }

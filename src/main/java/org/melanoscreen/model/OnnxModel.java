@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -234,16 +235,42 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs the model on a ready input tensor and returns its raw output. */
     public float[] run(OnnxTensor input) throws ModelException {
+        return runOutputs(input, manifest.output().name())[0];
+    }
+
+    /**
+     * Runs the model on an input written in place (as {@link #run(InputWriter)}) and returns its raw output and the
+     * values of a second, named output ({@code [1, n]}).
+     */
+    public synchronized float[][] runWith(InputWriter writer, String secondOutput) throws ModelException {
+        writer.write(inputPlanes);
+        return runOutputs(inputTensor, manifest.output().name(), secondOutput);
+    }
+
+    /** The shape of the named output, or null when the graph has no such output. */
+    public long[] outputShape(String name) throws ModelException {
+        try {
+            NodeInfo info = session.getOutputInfo().get(name);
+            return info == null ? null : tensorShape(manifest.modelFile(), info);
+        } catch (OrtException e) {
+            throw new ModelException(manifest.modelFile() + ": output metadata unreadable (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private float[][] runOutputs(OnnxTensor input, String... names) throws ModelException {
         try (OrtSession.Result result = session.run(Map.of(manifest.input().name(), input),
-                java.util.Set.of(manifest.output().name()))) {
-            OnnxTensor out = (OnnxTensor) result.get(0);
-            FloatBuffer buffer = out.getFloatBuffer();
-            if (buffer.remaining() != outputElements) {
-                throw new ModelException(manifest.modelFile() + ": produced " + buffer.remaining()
-                        + " values, expected " + outputElements);
+                new java.util.LinkedHashSet<>(List.of(names)))) {
+            float[][] values = new float[names.length][];
+            for (int k = 0; k < names.length; k++) {
+                OnnxTensor out = (OnnxTensor) result.get(names[k]).orElseThrow();
+                FloatBuffer buffer = out.getFloatBuffer();
+                if (k == 0 && buffer.remaining() != outputElements) {
+                    throw new ModelException(manifest.modelFile() + ": produced " + buffer.remaining()
+                            + " values, expected " + outputElements);
+                }
+                values[k] = new float[buffer.remaining()];
+                buffer.get(values[k]);
             }
-            float[] values = new float[buffer.remaining()];
-            buffer.get(values);
             return values;
         } catch (OrtException e) {
             throw new ModelException(manifest.modelFile() + ": inference failed (" + firstLine(e.getMessage()) + ")", e);

@@ -71,6 +71,28 @@ public final class Segmenter {
 
     /** The mask {@link #mask} gives for the sigmoid of {@code logits}, computed without the sigmoid. */
     public BinaryMask maskFromLogits(float[] logits) {
-        return logitPostprocessor.apply(logits, manifest().input().width(), manifest().input().height());
+        return componentsFromLogits(logits).mask();
+    }
+
+    /** {@link #maskFromLogits} with the area of the largest component the post-processing dropped. */
+    public MaskPostprocessor.Components componentsFromLogits(float[] logits) {
+        return logitPostprocessor.applyCounting(logits, manifest().input().width(), manifest().input().height());
+    }
+
+    /**
+     * How sure the segmenter is of the lesion it found: the mean lesion probability over the mask's pixels (NaN
+     * for an empty mask). Only the mask's pixels go through the sigmoid.
+     */
+    public static double meanConfidence(float[] logits, BinaryMask mask) {
+        byte[] pixels = mask.pixels();
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < pixels.length; i++) {
+            if (pixels[i] != 0) {
+                sum += Activations.sigmoid(logits[i]);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 }

@@ -339,7 +339,7 @@ public final class Appliance implements AutoCloseable {
         List<Candidate> passed = candidates.stream().filter(c -> c.quality().passed()).sorted(sharpestFirst).toList();
         ScreeningResult result;
         Candidate shown;
-        int screened = 0;
+        List<Float> probabilities = List.of();
         if (passed.isEmpty()) {
             shown = candidates.stream().sorted(sharpestFirst).findFirst().orElseThrow();
             result = BurstCombiner.noUsableFrame(
@@ -352,22 +352,20 @@ public final class Appliance implements AutoCloseable {
                 results.add(pipeline.complete(c.prepared(), c.segmentation(), c.quality(), c.timings()));
                 lastProgressNanos = System.nanoTime();
             }
-            screened = results.size();
-            result = BurstCombiner.combine(results, pipeline.policy());
-            int reported = 0;
-            while (results.get(reported).mask() != result.mask()) {
-                reported++;
-            }
-            shown = best.get(reported);
+            BurstCombiner.Combined combined = BurstCombiner.combine(results, pipeline.policy());
+            result = combined.result();
+            shown = best.get(combined.shown());
+            probabilities = combined.probabilities();
         }
         if (cancelRequested) {
             abandon("analysis cancelled");
             return;
         }
         double ms = (System.nanoTime() - trigger.nanos()) / 1e6;
-        Long id = store(trigger, shown.prepared().original(), result);
-        CaptureOutcome outcome = new CaptureOutcome(result, id, trigger.patientRef(), trigger.lesionRef(),
-                frameCount, passed.size(), screened, ms);
+        CaptureOutcome unstored = new CaptureOutcome(result, null, trigger.patientRef(), trigger.lesionRef(),
+                frameCount, passed.size(), probabilities, ms);
+        Long id = store(trigger, shown.prepared().original(), unstored);
+        CaptureOutcome outcome = unstored.stored(id);
         resultUntilNanos = System.nanoTime() + settings.resultHold().toNanos();
         enter(ApplianceState.RESULT, null, result.risk().name());
         notifyListeners(l -> l.resultReady(outcome));
@@ -376,7 +374,8 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private Long store(Trigger trigger, Frame frame, ScreeningResult result) {
+    private Long store(Trigger trigger, Frame frame, CaptureOutcome outcome) {
+        ScreeningResult result = outcome.result();
         Map<String, String> modelHashes = new LinkedHashMap<>();
         modelHashes.put(pipeline.segmenter().manifest().id(), pipeline.segmenter().manifest().sha256());
         modelHashes.put(pipeline.classifier().manifest().id(), pipeline.classifier().manifest().sha256());
@@ -387,7 +386,8 @@ public final class Appliance implements AutoCloseable {
         ScreeningRecord record = new ScreeningRecord(Instant.now(), deviceId, trigger.patientRef(),
                 trigger.lesionRef(), result.risk().name(),
                 result.melanomaProbability() == null ? null : result.melanomaProbability().doubleValue(),
-                ResultJson.result(result).toString(), modelHashes, softwareVersion, files);
+                ResultJson.withBurst(ResultJson.result(result), outcome.framesTaken(), outcome.framesPassed(),
+                        outcome.frameProbabilities()).toString(), modelHashes, softwareVersion, files);
         try {
             return store.save(record);
         } catch (StoreException e) {

@@ -11,11 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The quality gate on generated frames with known lesion masks. */
 class QualityGateTest {
-    private final QualityGate gate = new QualityGate(QualitySettings.DEFAULT, new RiskPolicy(0.5, 0.01, 0.85));
+    private final QualityGate gate = new QualityGate(QualitySettings.DEFAULT, LesionSettings.DEFAULT);
+
+    /** What a confident segmenter that found only this lesion gives. */
+    static ScreeningPipeline.Segmentation found(BinaryMask mask) {
+        return new ScreeningPipeline.Segmentation(mask, 0, 0.95);
+    }
 
     private QualityReport assess(SyntheticLesion lesion) {
         try (Frame frame = lesion.toFrame("generated")) {
-            return gate.assess(frame, lesion.mask());
+            return gate.assess(frame, found(lesion.mask()));
         }
     }
 
@@ -26,7 +31,7 @@ class QualityGateTest {
             rgb[i] = (byte) Math.max(0, Math.min(255, Math.round(v)));
         }
         try (Frame frame = Frame.ofRgb(rgb, lesion.width(), lesion.height(), "altered")) {
-            return gate.assess(frame, lesion.mask());
+            return gate.assess(frame, found(lesion.mask()));
         }
     }
 
@@ -76,7 +81,7 @@ class QualityGateTest {
         assertTrue(hasReason(offCentre, "lesion not centred"), offCentre.reasons().toString());
         QualityReport atBorder = assess(SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 6)
                 .withCentre(0.05, 0.5)));
-        assertTrue(hasReason(atBorder, "lesion touches the image border"), atBorder.reasons().toString());
+        assertTrue(hasReason(atBorder, LesionChecks.AT_BORDER), atBorder.reasons().toString());
         QualityReport tiny = assess(SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 7)
                 .withRadius(0.03)));
         assertTrue(hasReason(tiny, "lesion too small"), tiny.reasons().toString());
@@ -86,9 +91,9 @@ class QualityGateTest {
     void noLesion() {
         SyntheticLesion lesion = SyntheticLesion.generate(SyntheticLesion.Spec.defaults(320, 240, 8));
         try (Frame frame = lesion.toFrame("skin")) {
-            QualityReport q = gate.assess(frame, BinaryMask.empty(256, 192));
+            QualityReport q = gate.assess(frame, found(BinaryMask.empty(256, 192)));
             assertFalse(q.passed());
-            assertTrue(q.reasons().contains("no lesion found"));
+            assertTrue(q.reasons().contains("no lesion in view"));
             assertTrue(Double.isNaN(q.sharpness()));
         }
     }

@@ -29,9 +29,9 @@ class ReadAheadTest {
     private final ImageDecoder decoder = new ImageDecoder();
 
     private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) {
-        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold(), 0.01, 0.85);
+        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold());
         return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(0.02), policy,
-                QualitySettings.DEFAULT, hairRemoval);
+                QualitySettings.DEFAULT, LesionSettings.DEFAULT, hairRemoval);
     }
 
     /** JPEGs and PNGs of synthetic lesions with hairs, of different sizes. */

@@ -1,26 +1,14 @@
 package org.melanoscreen.analysis;
 
 import org.junit.jupiter.api.Test;
-import org.melanoscreen.imaging.BinaryMask;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RiskPolicyTest {
-    private final RiskPolicy policy = new RiskPolicy(0.3, 0.01, 0.85);
-
-    private static BinaryMask square(int size, int x0, int y0, int side) {
-        byte[] p = new byte[size * size];
-        for (int y = y0; y < y0 + side; y++) {
-            for (int x = x0; x < x0 + side; x++) {
-                p[y * size + x] = 1;
-            }
-        }
-        return new BinaryMask(size, size, p);
-    }
+    private final RiskPolicy policy = new RiskPolicy(0.3);
 
     @Test
     void probabilityAtThresholdRefers() {
@@ -36,13 +24,12 @@ class RiskPolicyTest {
 
     @Test
     void lowOnlyWhenBelowThresholdAndClean() {
-        assertEquals(Risk.LOW, policy.decide(0.29f, policy.lesionDoubts(square(100, 40, 40, 20))).risk());
+        assertEquals(Risk.LOW, policy.decide(0.29f, List.of()).risk());
     }
 
     @Test
     void belowThresholdWithDoubtIsRetake() {
-        List<String> doubts = policy.lesionDoubts(square(100, 0, 40, 20));
-        RiskPolicy.Decision d = policy.decide(0.01f, doubts);
+        RiskPolicy.Decision d = policy.decide(0.01f, List.of("lesion touches the image border"));
         assertEquals(Risk.RETAKE, d.risk());
         assertEquals(List.of("lesion touches the image border"), d.reasons());
     }
@@ -51,21 +38,13 @@ class RiskPolicyTest {
     void missingOrInvalidProbabilityIsRetake() {
         assertEquals(Risk.RETAKE, policy.decide(null, List.of()).risk());
         assertEquals(Risk.RETAKE, policy.decide(Float.NaN, List.of()).risk());
-        assertEquals(List.of("no lesion found"), policy.decide(null, policy.lesionDoubts(BinaryMask.empty(10, 10)))
-                .reasons());
+        assertEquals(List.of("no lesion in view"), policy.decide(null, List.of("no lesion in view")).reasons());
     }
 
     @Test
-    void lesionSizeRange() {
-        assertTrue(policy.lesionDoubts(square(100, 50, 50, 9)).get(0).startsWith("lesion too small"));
-        assertEquals(List.of(), policy.lesionDoubts(square(100, 50, 50, 10)));
-        List<String> big = policy.lesionDoubts(square(100, 1, 1, 95));
-        assertTrue(big.get(0).startsWith("lesion too large"), big.toString());
-    }
-
-    @Test
-    void rejectsNonsenseConfiguration() {
-        assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(0, 0.01, 0.8));
-        assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(0.5, 0.9, 0.8));
+    void rejectsThresholdsOutsideTheUnitInterval() {
+        assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(0));
+        assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(1.01));
+        assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(Double.NaN));
     }
 }

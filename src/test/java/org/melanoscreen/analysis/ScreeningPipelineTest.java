@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ScreeningPipelineTest {
 
     private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) {
-        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold(), 0.01, 0.85);
+        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold());
         return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(0.02), policy,
-                QualitySettings.DEFAULT, hairRemoval);
+                QualitySettings.DEFAULT, LesionSettings.DEFAULT, hairRemoval);
     }
 
     @Test
@@ -62,7 +62,7 @@ class ScreeningPipelineTest {
             assertEquals(Risk.RETAKE, r.risk());
             assertNull(r.melanomaProbability());
             assertNull(r.measurements());
-            assertTrue(r.reasons().contains("no lesion found"), r.reasons().toString());
+            assertTrue(r.reasons().contains("no lesion in view"), r.reasons().toString());
             assertTrue(!r.timingsMs().containsKey("classify"), "no classification without a lesion");
         }
     }
@@ -79,8 +79,8 @@ class ScreeningPipelineTest {
                         continue;
                     }
                     classified++;
-                    QualityReport quality = new QualityGate(QualitySettings.DEFAULT, pipeline.policy())
-                            .assess(frame, r.mask());
+                    QualityReport quality = new QualityGate(QualitySettings.DEFAULT, LesionSettings.DEFAULT)
+                            .assess(frame, pipeline.segment(pipeline.prepare(frame, new StageTimings()), new StageTimings()));
                     LesionMeasurements measured = new LesionMeasurer(0.02).measure(frame, r.mask());
                     assertEquals(quality, r.quality());
                     assertEquals(ResultJson.measurements(measured), ResultJson.measurements(r.measurements()));

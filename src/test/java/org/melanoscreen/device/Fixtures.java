@@ -43,7 +43,7 @@ final class Fixtures {
         LesionMeasurements m = diameterMm == null ? null : new LesionMeasurements(1000, 20.0, 180, diameterMm,
                 new double[]{0.1, 0.1}, 0, 0.8, 0, List.of(), 2.0);
         ScreeningResult r = new ScreeningResult("test", risk, reasons, probability, 0.30, Map.of(), m, null,
-                640, 480, null, null, Map.of());
-        return new CaptureOutcome(r, 1L, null, null, 5, 5, 3, 420);
+                640, 480, null, null, Double.NaN, Map.of());
+        return new CaptureOutcome(r, 1L, null, null, 5, 5, List.of(0.1f, 0.1f, 0.1f), 420);
     }
 }

@@ -31,6 +31,19 @@ class MaskPostprocessorTest {
     }
 
     @Test
+    void reportsTheLargestComponentItDropped() {
+        MaskPostprocessor.Components c = new MaskPostprocessor(0.5f, true, true).applyCounting(map(
+                "###....#",
+                "###....#",
+                "###.....",
+                "......##",
+                "......##"), 8, 5);
+        assertEquals(9, c.mask().area());
+        assertEquals(4, c.droppedArea(), "the 2x2 component, not the 1x2 one");
+        assertEquals(0, new MaskPostprocessor(0.5f, true, true).applyCounting(map("##", "##"), 2, 2).droppedArea());
+    }
+
+    @Test
     void thresholdIsInclusive() {
         BinaryMask m = new MaskPostprocessor(0.5f, false, false).apply(map("+.", ".."), 2, 2);
         assertEquals("#.\n..\n", render(m));

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.melanoscreen.analysis.LesionMeasurer;
+import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.Risk;
 import org.melanoscreen.analysis.RiskPolicy;
@@ -127,8 +128,8 @@ class ApplianceTest {
 
     private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) {
         return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(0.02),
-                new RiskPolicy(models.classifier().manifest().referral().threshold(), 0.01, 0.85),
-                QualitySettings.DEFAULT, hairRemoval);
+                new RiskPolicy(models.classifier().manifest().referral().threshold()),
+                QualitySettings.DEFAULT, LesionSettings.DEFAULT, hairRemoval);
     }
 
     private Appliance start(ScriptedResources resources, ApplianceSettings settings, boolean hairRemoval) {
