@@ -160,7 +160,16 @@ class ApplianceTest {
                 recorder.sequence());
         appliance.close();
         try (ResultStore store = ResultStore.open(StoreSettings.defaults(tmp.resolve("data"), "test-device"))) {
-            assertEquals(outcome.result().risk().name(), store.get(outcome.storedId()).orElseThrow().risk());
+            var stored = store.get(outcome.storedId()).orElseThrow();
+            assertEquals(outcome.result().risk().name(), stored.risk());
+            var burst = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored.resultJson()).get("burst");
+            assertEquals(3, burst.get("frames_taken").asInt());
+            assertEquals(outcome.framesScreened(), burst.get("screened_probabilities").size(),
+                    "every screened frame's probability is stored");
+            for (int i = 0; i < outcome.framesScreened(); i++) {
+                assertEquals(outcome.frameProbabilities().get(i), burst.get("screened_probabilities").get(i).floatValue(),
+                        1e-6);
+            }
             assertEquals(List.of(), store.verify());
         }
         assertTrue(((ScriptedSource) resources.source).closed, "camera closed on stop");
