@@ -3,13 +3,12 @@ package org.melanoscreen.capture;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.ImageDecoder;
 import org.melanoscreen.imaging.ImageException;
+import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The JPEG and PNG files of a folder in file-name order (so a recorded session should use zero-padded numbers),
@@ -19,31 +18,40 @@ import java.util.stream.Stream;
 public final class FolderSource implements FrameSource {
     private final Path folder;
     private final List<Path> files;
+    private final int skipped;
     private final boolean loop;
     private final ImageDecoder decoder = new ImageDecoder();
     private int next;
 
-    private FolderSource(Path folder, List<Path> files, boolean loop) {
+    private FolderSource(Path folder, List<Path> files, int skipped, boolean loop) {
         this.folder = folder;
         this.files = files;
+        this.skipped = skipped;
         this.loop = loop;
     }
 
-    /** Lists the folder's images now; files added later are not seen. */
+    /**
+     * Lists the folder's images now (files added later are not seen); the entries left out are logged, one
+     * warning line naming them with their reasons.
+     */
     public static FolderSource open(Path folder, boolean loop) throws CaptureException {
         if (!Files.isDirectory(folder)) {
             throw new CaptureException("folder " + folder + ": not a folder (or it does not exist)");
         }
-        List<Path> files;
-        try (Stream<Path> entries = Files.list(folder)) {
-            files = entries.filter(FolderSource::isImage).sorted().toList();
+        ImageFolder listing;
+        try {
+            listing = ImageFolder.list(folder);
         } catch (IOException e) {
             throw new CaptureException("folder " + folder + ": cannot be listed (" + e.getMessage() + ")", e);
         }
-        if (files.isEmpty()) {
+        if (!listing.skipped().isEmpty()) {
+            Logger.warn("folder {}: skipped {} entries: {}", folder, listing.skipped().size(), String.join("; ",
+                    listing.skipped().stream().map(ImageFolder.Skipped::describe).toList()));
+        }
+        if (listing.images().isEmpty()) {
             throw new CaptureException("folder " + folder + ": no .jpg, .jpeg or .png files");
         }
-        return new FolderSource(folder, files, loop);
+        return new FolderSource(folder, listing.images(), listing.skipped().size(), loop);
     }
 
     @Override
@@ -64,7 +72,9 @@ public final class FolderSource implements FrameSource {
 
     @Override
     public String describe() {
-        return "folder " + folder + " (" + files.size() + " images" + (loop ? ", looping)" : ")");
+        return "folder " + folder + " (" + files.size() + " images" + (skipped == 0 ? "" : ", " + skipped
+                + (skipped == 1 ? " entry" : " entries") + " skipped, see the log")
+                + (loop ? ", looping)" : ")");
     }
 
     /** Nothing is held between grabs. */
@@ -72,8 +82,4 @@ public final class FolderSource implements FrameSource {
     public void close() {
     }
 
-    private static boolean isImage(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Files.isRegularFile(file) && (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png"));
-    }
 }
