@@ -153,7 +153,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         double minArea = config.number("lesion.min_area");
         double maxArea = config.number("lesion.max_area");
         StoreSettings store = ServiceParts.storeSettings(config);
-        String sourceSpec = config.text("source");
+        SourceFactory.Plan source = SourceFactory.parse(config.text("source"));
         Resources resources = new Resources() {
             @Override
             public ModelSet loadModels() throws ModelException {
@@ -162,11 +162,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
             @Override
             public FrameSource openSource() throws CaptureException {
-                try {
-                    return SourceFactory.open(sourceSpec);
-                } catch (IllegalArgumentException e) {
-                    throw new CaptureException(e.getMessage());
-                }
+                return source.open();
             }
 
             @Override

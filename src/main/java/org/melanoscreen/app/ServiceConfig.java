@@ -1,5 +1,6 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.capture.SourceFactory;
 import org.melanoscreen.device.HardwareException;
 import org.melanoscreen.device.HardwareSettings;
 
@@ -160,6 +161,11 @@ public final class ServiceConfig {
         }
         if (text("device.id").isBlank() || text("store.data_dir").isBlank() || text("source").isBlank()) {
             throw new ConfigException("device.id, store.data_dir and source must not be empty");
+        }
+        try {
+            SourceFactory.parse(text("source"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("source: " + e.getMessage());
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.List;
  * next grab moves on to the following file.
  */
 public final class FolderSource implements FrameSource {
+    private static final String RESTORE = "restore the replay folder, or change source";
+
     private final Path folder;
     private final List<Path> files;
     private final int skipped;
@@ -36,20 +38,21 @@ public final class FolderSource implements FrameSource {
      */
     public static FolderSource open(Path folder, boolean loop) throws CaptureException {
         if (!Files.isDirectory(folder)) {
-            throw new CaptureException("folder " + folder + ": not a folder (or it does not exist)");
+            throw new CaptureException("folder " + folder + ": not a folder (or it does not exist)", RESTORE);
         }
         ImageFolder listing;
         try {
             listing = ImageFolder.list(folder);
         } catch (IOException e) {
-            throw new CaptureException("folder " + folder + ": cannot be listed (" + e.getMessage() + ")", e);
+            throw new CaptureException("folder " + folder + ": cannot be listed (" + e.getMessage() + ")", RESTORE, e);
         }
         if (!listing.skipped().isEmpty()) {
             Logger.warn("folder {}: skipped {} entries: {}", folder, listing.skipped().size(), String.join("; ",
                     listing.skipped().stream().map(ImageFolder.Skipped::describe).toList()));
         }
         if (listing.images().isEmpty()) {
-            throw new CaptureException("folder " + folder + ": no .jpg, .jpeg or .png files");
+            throw new CaptureException("folder " + folder + ": no .jpg, .jpeg or .png files", "put .jpg or .png "
+                    + "images into " + folder);
         }
         return new FolderSource(folder, listing.images(), listing.skipped().size(), loop);
     }
@@ -58,7 +61,8 @@ public final class FolderSource implements FrameSource {
     public Frame grab() throws CaptureException {
         if (next == files.size()) {
             if (!loop) {
-                throw new SourceExhaustedException("folder " + folder + ": all " + files.size() + " images delivered");
+                throw new SourceExhaustedException("folder " + folder + ": all " + files.size() + " images delivered",
+                        "restart the service to replay " + folder + ", or add ?loop=true to the folder source");
             }
             next = 0;
         }
@@ -66,7 +70,7 @@ public final class FolderSource implements FrameSource {
         try {
             return decoder.decode(file);
         } catch (ImageException e) {
-            throw new CaptureException(e.getMessage(), e);
+            throw new CaptureException(e.getMessage(), "replace or remove " + file + " in the replay folder", e);
         }
     }
 

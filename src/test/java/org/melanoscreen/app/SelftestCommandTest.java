@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SelftestCommandTest {
@@ -17,6 +18,10 @@ class SelftestCommandTest {
     Path tmp;
 
     private record Result(int exitCode, String out) {
+    }
+
+    private Path emptyFolder(String name) {
+        return tmp.resolve(name).toFile().mkdir() ? tmp.resolve(name) : fail("cannot create " + name);
     }
 
     private static Result selftest(String... args) {
@@ -47,7 +52,7 @@ class SelftestCommandTest {
     void failuresAreNamedWithTheirReasonAndTheExitCodeIsOne() {
         Path missing = tmp.resolve("no-models");
         Result r = selftest("--set", "models=" + missing, "--set", "store.data_dir=" + tmp.resolve("data"),
-                "--set", "store.min_free_mb=0", "--set", "source=folder:" + tmp.resolve("no-frames"),
+                "--set", "store.min_free_mb=0", "--set", "source=folder:" + emptyFolder("no-frames"),
                 "--set", "hardware.button=none", "--set", "hardware.display=none");
         assertEquals(1, r.exitCode(), r.out());
         assertTrue(r.out().contains("FAIL models: " + missing + ": model folder missing"), r.out());

@@ -57,6 +57,21 @@ class ServiceConfigTest {
     }
 
     @Test
+    void aSourceTypoOrAMissingFolderStopsTheStartNamingIt() {
+        assertEquals("source: frame source 'camera:/dev/video0?widht=640': unknown option 'widht' for camera; known: "
+                + "backoff-max-ms, backoff-ms, format, fps, frozen-frames, height, read-failures, warmup, width",
+                assertThrows(ServiceConfig.ConfigException.class, () -> ServiceConfig.load(null,
+                        Map.of("source", "camera:/dev/video0?widht=640"))).getMessage());
+        assertEquals("source: frame source 'folder:/nonexistent': /nonexistent is not a folder (or it does not "
+                + "exist)", assertThrows(ServiceConfig.ConfigException.class, () -> ServiceConfig.load(null,
+                Map.of("source", "folder:/nonexistent"))).getMessage());
+        Cli.Run run = Cli.run("run", "--demo", "--set", "source=simulated?unplug-after=x");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("error: source: frame source 'simulated?unplug-after=x': unplug-after 'x' is not a whole number\n",
+                run.err());
+    }
+
+    @Test
     void changesAreListedKeyByKey() throws Exception {
         ServiceConfig c = ServiceConfig.load(null, Map.of("capture.auto", "true"));
         Map<String, String> before = new java.util.HashMap<>(c.effective());
