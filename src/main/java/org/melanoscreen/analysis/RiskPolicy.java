@@ -1,6 +1,7 @@
 package org.melanoscreen.analysis;
 
 import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.settings.Range;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +18,17 @@ public final class RiskPolicy {
     public record Decision(Risk risk, List<String> reasons) {
     }
 
+    /** The smallest and the largest lesion that can be LOW, as shares of the image. */
+    public static final Range LESION_AREA = Range.closed(0, 1);
+
     public RiskPolicy(double referralThreshold, double minAreaFraction, double maxAreaFraction) {
         if (!(referralThreshold > 0 && referralThreshold <= 1)) {
             throw new IllegalArgumentException("referral threshold must be in (0, 1], was " + referralThreshold);
         }
-        if (!(minAreaFraction >= 0 && minAreaFraction < maxAreaFraction && maxAreaFraction <= 1)) {
-            throw new IllegalArgumentException("lesion area range must satisfy 0 <= min < max <= 1");
+        LESION_AREA.check("smallest lesion area", minAreaFraction);
+        LESION_AREA.check("largest lesion area", maxAreaFraction);
+        if (minAreaFraction >= maxAreaFraction) {
+            throw new IllegalArgumentException("the smallest lesion area must be below the largest");
         }
         this.referralThreshold = referralThreshold;
         this.minAreaFraction = minAreaFraction;

@@ -57,6 +57,29 @@ class ServiceConfigTest {
     }
 
     @Test
+    void numbersOutsideTheRangeTheirOwnerAllowsAreNamedWithTheRange() {
+        assertEquals("command line: models.threads = '999999999' is out of range: it must be from 0 to 64",
+                configError("models.threads", "999999999"));
+        assertEquals("command line: quality.max_clipped_high = '1.5' is out of range: it must be from 0 to 1",
+                configError("quality.max_clipped_high", "1.5"));
+        assertEquals("command line: quality.min_sharpness = '0' is out of range: it must be above 0 and below 1",
+                configError("quality.min_sharpness", "0"));
+        assertEquals("command line: lesion.max_area = '1.2' is out of range: it must be from 0 to 1",
+                configError("lesion.max_area", "1.2"));
+        assertEquals("command line: capture.fault_retry_s = '0' is out of range: it must be from 0.1 to 3600",
+                configError("capture.fault_retry_s", "0"));
+        assertEquals("command line: capture.burst_frames = '-3' is out of range: it must be from 1 to 100",
+                configError("capture.burst_frames", "-3"));
+        assertEquals("command line: store.retention_days = 'soon' must be a whole number from 0 to 36500",
+                configError("store.retention_days", "soon"));
+    }
+
+    private static String configError(String key, String value) {
+        return assertThrows(ServiceConfig.ConfigException.class, () -> ServiceConfig.load(null, Map.of(key, value)))
+                .getMessage();
+    }
+
+    @Test
     void aSourceTypoOrAMissingFolderStopsTheStartNamingIt() {
         assertEquals("source: frame source 'camera:/dev/video0?widht=640': unknown option 'widht' for camera; known: "
                 + "backoff-max-ms, backoff-ms, format, fps, frozen-frames, height, read-failures, warmup, width",
