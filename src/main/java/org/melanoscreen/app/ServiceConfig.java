@@ -84,7 +84,8 @@ public final class ServiceConfig {
                     "Smallest lesion (share of the image) that can be LOW."),
             new Key("lesion.max_area", "0.85", Kind.NUMBER, RiskPolicy.LESION_AREA,
                     "Largest lesion (share of the image) that can be LOW."),
-            new Key("store.data_dir", "/var/lib/melanoscreen", Kind.TEXT, "Results database, files and audit log."),
+            new Key("store.data_dir", "", Kind.TEXT, "Results database, files and audit log; empty = "
+                    + "./melanoscreen-data where it exists (a demo's), else /var/lib/melanoscreen."),
             new Key("store.min_free_mb", "200", Kind.INTEGER, StoreSettings.FREE_SPACE_FLOOR_MB,
                     "Below this free space no capture starts (FAULT)."),
             new Key("store.retention_days", "365", Kind.INTEGER, StoreSettings.RETENTION_DAYS,
@@ -105,14 +106,17 @@ public final class ServiceConfig {
     }
 
     private final Map<String, String> values;
+    private final Map<String, String> origins;
 
-    private ServiceConfig(Map<String, String> values) {
+    private ServiceConfig(Map<String, String> values, Map<String, String> origins) {
         this.values = values;
+        this.origins = origins;
     }
 
     /** Defaults, then {@code file} (may be null), then {@code overrides}; every value checked. */
     public static ServiceConfig load(Path file, Map<String, String> overrides) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
         KEYS.forEach(k -> values.put(k.name(), k.defaultValue()));
         if (file != null) {
             Properties properties = new Properties();
@@ -125,12 +129,14 @@ public final class ServiceConfig {
             }
             for (String name : new TreeMap<>(properties).keySet().stream().map(Object::toString).toList()) {
                 put(values, name, properties.getProperty(name).trim(), file.toString());
+                origins.put(name, file.toString());
             }
         }
         for (Map.Entry<String, String> o : overrides.entrySet()) {
             put(values, o.getKey(), o.getValue().trim(), "command line");
+            origins.put(o.getKey(), "--set");
         }
-        ServiceConfig config = new ServiceConfig(values);
+        ServiceConfig config = new ServiceConfig(values, origins);
         config.checkRelations();
         return config;
     }
@@ -193,8 +199,8 @@ public final class ServiceConfig {
         } catch (HardwareException e) {
             throw new ConfigException(e.getMessage());
         }
-        if (text("device.id").isBlank() || text("store.data_dir").isBlank() || text("source").isBlank()) {
-            throw new ConfigException("device.id, store.data_dir and source must not be empty");
+        if (text("device.id").isBlank() || text("source").isBlank()) {
+            throw new ConfigException("device.id and source must not be empty");
         }
         try {
             SourceFactory.parse(text("source"));
@@ -230,6 +236,12 @@ public final class ServiceConfig {
             throw new IllegalArgumentException("no configuration key " + key);
         }
         return v;
+    }
+
+    /** Where the key's value came from: the file's name, "--set", or "the built-in default". */
+    public String origin(String key) {
+        require(key);
+        return origins.getOrDefault(key, "the built-in default");
     }
 
     /** Every key with its effective value, in documentation order. */
