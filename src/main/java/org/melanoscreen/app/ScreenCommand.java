@@ -79,7 +79,8 @@ final class ScreenCommand implements Callable<Integer> {
             throw new SetupException(e.getMessage(), e);
         }
         if (!output.json) {
-            System.err.printf(Locale.ROOT, "%d image(s), %d failed%n", files.size() + expanded.problems().size(), failed);
+            System.err.printf(Locale.ROOT, "%d image(s), %d failed%n", files.size() + expanded.problems().size(),
+                    failed);
         }
         return failed == 0 ? 0 : 1;
     }

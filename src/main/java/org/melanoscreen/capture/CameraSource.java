@@ -58,7 +58,8 @@ public final class CameraSource implements FrameSource {
         int failures = 0;
         while (!device.read(bgr)) {
             if (++failures >= settings.readFailureLimit()) {
-                throw lost(failures + " failed reads in a row: unplugged, or a USB error", CaptureException.CHECK_CABLE);
+                throw lost(failures + " failed reads in a row: unplugged, or a USB error",
+                        CaptureException.CHECK_CABLE);
             }
         }
         int repeats = frozen.observe(bgr);
