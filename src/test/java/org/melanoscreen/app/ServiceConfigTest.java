@@ -2,6 +2,8 @@ package org.melanoscreen.app;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -56,22 +58,17 @@ class ServiceConfigTest {
                 .endsWith("configuration file missing"));
     }
 
-    @Test
-    void numbersOutsideTheRangeTheirOwnerAllowsAreNamedWithTheRange() {
-        assertEquals("command line: models.threads = '999999999' is out of range: it must be from 0 to 64",
-                configError("models.threads", "999999999"));
-        assertEquals("command line: quality.max_clipped_high = '1.5' is out of range: it must be from 0 to 1",
-                configError("quality.max_clipped_high", "1.5"));
-        assertEquals("command line: quality.min_sharpness = '0' is out of range: it must be above 0 and below 1",
-                configError("quality.min_sharpness", "0"));
-        assertEquals("command line: lesion.max_area = '1.2' is out of range: it must be from 0 to 1",
-                configError("lesion.max_area", "1.2"));
-        assertEquals("command line: capture.fault_retry_s = '0' is out of range: it must be from 0.1 to 3600",
-                configError("capture.fault_retry_s", "0"));
-        assertEquals("command line: capture.burst_frames = '-3' is out of range: it must be from 1 to 100",
-                configError("capture.burst_frames", "-3"));
-        assertEquals("command line: store.retention_days = 'soon' must be a whole number from 0 to 36500",
-                configError("store.retention_days", "soon"));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "models.threads|999999999|is out of range: it must be from 0 to 64",
+            "quality.max_clipped_high|1.5|is out of range: it must be from 0 to 1",
+            "quality.min_sharpness|0|is out of range: it must be above 0 and below 1",
+            "lesion.max_area|1.2|is out of range: it must be from 0 to 1",
+            "capture.fault_retry_s|0|is out of range: it must be from 0.1 to 3600",
+            "capture.burst_frames|-3|is out of range: it must be from 1 to 100",
+            "store.retention_days|soon|must be a whole number from 0 to 36500"})
+    void numbersOutsideTheRangeTheirOwnerAllowsAreNamedWithTheRange(String key, String value, String problem) {
+        assertEquals("command line: " + key + " = '" + value + "' " + problem, configError(key, value));
     }
 
     private static String configError(String key, String value) {

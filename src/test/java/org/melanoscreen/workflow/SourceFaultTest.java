@@ -19,16 +19,12 @@ import org.melanoscreen.store.StoreSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A FAULT for want of frames carries the remedy for its actual cause, from the source that failed. */
 class SourceFaultTest {
-    private static final ApplianceSettings FAST = new ApplianceSettings(3, 2, Duration.ofMillis(300),
-            Duration.ofMillis(100), Duration.ofMillis(200), false);
-
     @TempDir
     Path tmp;
 
@@ -60,7 +56,7 @@ class SourceFaultTest {
                 return ResultStore.open(StoreSettings.defaults(tmp.resolve("data"), "test-device"));
             }
         };
-        appliance = new Appliance(FAST, resources, models -> ScreeningPipeline.forModels(models, null, 0.01, 0.85,
+        appliance = new Appliance(ApplianceTest.FAST, resources, models -> ScreeningPipeline.forModels(models, null, 0.01, 0.85,
                 QualitySettings.DEFAULT, false), "test-device", "test");
         appliance.addListener(recorder);
         appliance.start();
