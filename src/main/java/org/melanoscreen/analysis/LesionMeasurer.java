@@ -2,6 +2,7 @@ package org.melanoscreen.analysis;
 
 import org.melanoscreen.imaging.BinaryMask;
 import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.settings.Range;
 import org.melanoscreen.imaging.MatScope;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -38,10 +39,13 @@ public final class LesionMeasurer {
 
     private final Double pixelPitchMm;
 
+    /** Millimetres of skin per frame pixel: a dermatoscope sees 0.005-0.05; 1 mm would be no close-up at all. */
+    public static final Range PIXEL_PITCH_MM = Range.aboveUpTo(0, 1);
+
     /** @param pixelPitchMm size of one frame pixel on the skin in millimetres, or null when unknown */
     public LesionMeasurer(Double pixelPitchMm) {
-        if (pixelPitchMm != null && !(pixelPitchMm > 0)) {
-            throw new IllegalArgumentException("pixel pitch must be positive, was " + pixelPitchMm);
+        if (pixelPitchMm != null) {
+            PIXEL_PITCH_MM.check("pixel pitch (mm)", pixelPitchMm);
         }
         this.pixelPitchMm = pixelPitchMm;
     }

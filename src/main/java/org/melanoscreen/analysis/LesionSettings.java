@@ -1,5 +1,7 @@
 package org.melanoscreen.analysis;
 
+import org.melanoscreen.settings.Range;
+
 /**
  * What the quality gate asks of the segmented lesion before a frame may give LOW. The defaults were measured on the
  * ISIC 2017 and HAM10000 validation images and on generated frames without a lesion (README, "Lesion checks").
@@ -19,27 +21,26 @@ package org.melanoscreen.analysis;
 public record LesionSettings(double minAreaFraction, double maxAreaFraction, double borderMarginPx,
                              double maxOtherLesion, double minConfidence, double minContrast, double minTexture) {
 
+    public static final Range AREA = Range.closed(0, 1);
+    public static final Range BORDER_MARGIN_PX = Range.closed(0, 1000);
+    public static final Range SECOND_LESION = Range.aboveUpTo(0, 1);
+    public static final Range CONFIDENCE = Range.closed(0, 1);
+    public static final Range CONTRAST = Range.closed(0, 100);
+    public static final Range TEXTURE = Range.closed(0, 128);
+
     public static final LesionSettings DEFAULT = new LesionSettings(0.01, 0.85, 4, 0.25, 0.75, 3, 5);
 
     public LesionSettings {
-        if (!(minAreaFraction >= 0 && minAreaFraction < maxAreaFraction && maxAreaFraction <= 1)) {
-            throw new IllegalArgumentException("lesion area range must satisfy 0 <= min < max <= 1");
+        AREA.check("smallest lesion area", minAreaFraction);
+        AREA.check("largest lesion area", maxAreaFraction);
+        if (minAreaFraction >= maxAreaFraction) {
+            throw new IllegalArgumentException("the smallest lesion area must be below the largest");
         }
-        if (!(borderMarginPx >= 0 && borderMarginPx <= 1000)) {
-            throw new IllegalArgumentException("border margin must be 0-1000 frame pixels, was " + borderMarginPx);
-        }
-        if (!(maxOtherLesion > 0 && maxOtherLesion <= 1)) {
-            throw new IllegalArgumentException("second-lesion share must be in (0, 1], was " + maxOtherLesion);
-        }
-        if (!(minConfidence >= 0 && minConfidence < 1)) {
-            throw new IllegalArgumentException("lesion confidence must be in [0, 1), was " + minConfidence);
-        }
-        if (!(minContrast >= 0 && minContrast <= 100)) {
-            throw new IllegalArgumentException("lesion contrast must be 0-100 (delta E), was " + minContrast);
-        }
-        if (!(minTexture >= 0 && minTexture <= 128)) {
-            throw new IllegalArgumentException("lesion texture must be 0-128, was " + minTexture);
-        }
+        BORDER_MARGIN_PX.check("lesion border margin (px)", borderMarginPx);
+        SECOND_LESION.check("largest second lesion", maxOtherLesion);
+        CONFIDENCE.check("lowest lesion confidence", minConfidence);
+        CONTRAST.check("lowest lesion contrast", minContrast);
+        TEXTURE.check("lowest lesion texture", minTexture);
     }
 
     public LesionSettings withArea(double min, double max) {

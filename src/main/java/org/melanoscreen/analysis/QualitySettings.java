@@ -1,5 +1,7 @@
 package org.melanoscreen.analysis;
 
+import org.melanoscreen.settings.Range;
+
 /**
  * Thresholds of the image-quality gate. The defaults pass the ISIC 2017 validation images (see the README's
  * calibration figures) and reject clearly blurred, over- or under-exposed and colour-cast frames.
@@ -16,13 +18,30 @@ package org.melanoscreen.analysis;
 public record QualitySettings(double minSharpness, double maxClippedHigh, double maxClippedLow, double minMeanLuma,
                               double maxMeanLuma, double maxColourCast, double maxCentreOffset) {
 
+    /** The focus measure is a share of sharpness: 0 would pass any blur, 1 no real frame. */
+    public static final Range SHARPNESS = Range.between(0, 1);
+    /** Shares of the centre (clipped pixels) and of the diagonal (centre offset). */
+    public static final Range SHARE = Range.closed(0, 1);
+    public static final Range LUMA = Range.closed(0, 255);
+    /** A distance in chromaticity; 0 would refuse every frame. */
+    public static final Range COLOUR_CAST = Range.aboveUpTo(0, 1);
+    /** A share of the diagonal; 0 would refuse every lesion. */
+    public static final Range CENTRE_OFFSET = Range.aboveUpTo(0, 1);
+
+    /** Declared after the ranges, which its construction checks against. */
     public static final QualitySettings DEFAULT = new QualitySettings(0.18, 0.15, 0.05, 40, 235, 0.18, 0.25);
 
     public QualitySettings {
-        if (minSharpness < 0 || maxClippedHigh < 0 || maxClippedHigh > 1 || maxClippedLow < 0 || maxClippedLow > 1
-                || minMeanLuma < 0 || maxMeanLuma > 255 || minMeanLuma >= maxMeanLuma || maxColourCast <= 0
-                || maxCentreOffset <= 0) {
-            throw new IllegalArgumentException("quality thresholds out of range: " + this);
+        SHARPNESS.check("minimum sharpness", minSharpness);
+        SHARE.check("largest saturated share", maxClippedHigh);
+        SHARE.check("largest black share", maxClippedLow);
+        LUMA.check("darkest mean brightness", minMeanLuma);
+        LUMA.check("brightest mean brightness", maxMeanLuma);
+        COLOUR_CAST.check("largest colour cast", maxColourCast);
+        CENTRE_OFFSET.check("largest centre offset", maxCentreOffset);
+        if (minMeanLuma >= maxMeanLuma) {
+            throw new IllegalArgumentException("the darkest mean brightness " + minMeanLuma
+                    + " must be below the brightest " + maxMeanLuma);
         }
     }
 }

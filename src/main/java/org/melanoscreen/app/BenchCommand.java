@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
                 + "alone, without read-ahead, is measured too.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR")
-    List<Path> inputs;
+    List<String> inputs;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "10",
             description = "Screenings before measuring (default ${DEFAULT-VALUE}).")
@@ -58,9 +58,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Inputs.Problem> problems = new ArrayList<>();
-        List<Path> files = Inputs.expand(inputs, problems);
-        problems.forEach(p -> output.error(p.source(), p.message()));
+        Inputs expanded = Inputs.expand(inputs);
+        expanded.report(output);
+        List<Path> files = expanded.files();
         if (files.isEmpty() || iterations < 1 || warmup < 0 || soak < 0) {
             throw new SetupException("bench needs at least one image, --iterations >= 1, --warmup and --soak >= 0",
                     null);
@@ -110,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (ModelException e) {
             throw new SetupException(e.getMessage(), e);
         }
-        return problems.isEmpty() ? 0 : 1;
+        return expanded.problems().isEmpty() ? 0 : 1;
     }
 
     /**

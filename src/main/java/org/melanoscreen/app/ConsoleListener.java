@@ -27,7 +27,7 @@ final class ConsoleListener implements ApplianceListener {
             return;
         }
         String what = c.fault() == null ? c.detail()
-                : c.fault().label() + ": " + c.detail() + " -> " + c.fault().action();
+                : c.fault().label() + ": " + c.detail() + " -> " + c.action();
         out.printf(Locale.ROOT, "%s  %-10s %s%n", TIME.format(c.time()), c.state(), what);
     }
 

@@ -1,12 +1,17 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.analysis.LesionMeasurer;
 import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.SessionSettings;
+import org.melanoscreen.settings.Range;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +23,9 @@ public final class ModelOptions {
             description = "Model folders, or a folder of model folders (default: the shipped models/).")
     List<Path> models;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads per model (0 = one per core less one, at least one; "
-                    + "default ${DEFAULT-VALUE}).")
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     int threads;
 
     @Option(names = "--opt-level", paramLabel = "LEVEL", defaultValue = "ALL",
@@ -32,21 +37,49 @@ public final class ModelOptions {
                     + "(default ${DEFAULT-VALUE}).")
     SessionSettings.ExecutionProvider provider;
 
-    @Option(names = "--pixel-pitch-mm", paramLabel = "MM",
-            description = "Size of one image pixel on the skin in mm, from the dermatoscope optics "
-                    + "(diameters in mm are omitted without it).")
     Double pixelPitchMm;
 
     @Option(names = "--hair-removal", description = "Remove hairs (DullRazor) before segmenting.")
     boolean hairRemoval;
 
+    double minLesionArea;
+
+    double maxLesionArea;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "ONNX Runtime intra-op threads per model, 0 to 64 (0 = one per core less one, at least one; "
+                    + "default ${DEFAULT-VALUE}).")
+    void threads(int n) {
+        threads = (int) inRange("--threads", n, SessionSettings.THREADS);
+    }
+
+    @Option(names = "--pixel-pitch-mm", paramLabel = "MM",
+            description = "Size of one image pixel on the skin in mm (above 0, at most 1), from the dermatoscope "
+                    + "optics (diameters in mm are omitted without it).")
+    void pixelPitchMm(double mm) {
+        pixelPitchMm = inRange("--pixel-pitch-mm", mm, LesionMeasurer.PIXEL_PITCH_MM);
+    }
+
     @Option(names = "--min-lesion-area", paramLabel = "FRACTION", defaultValue = "0.01",
             description = "Smallest lesion, as a fraction of the image, that can give LOW (default ${DEFAULT-VALUE}).")
-    double minLesionArea;
+    void minLesionArea(double fraction) {
+        minLesionArea = inRange("--min-lesion-area", fraction, LesionSettings.AREA);
+    }
 
     @Option(names = "--max-lesion-area", paramLabel = "FRACTION", defaultValue = "0.85",
             description = "Largest lesion, as a fraction of the image, that can give LOW (default ${DEFAULT-VALUE}).")
-    double maxLesionArea;
+    void maxLesionArea(double fraction) {
+        maxLesionArea = inRange("--max-lesion-area", fraction, LesionSettings.AREA);
+    }
+
+    /** {@code value}, or a usage error (exit 2) naming the option and the range its setting's owner allows. */
+    private double inRange(String option, double value, Range range) {
+        if (!range.contains(value)) {
+            throw new ParameterException(command.commandLine(), "Invalid value for option '" + option + "': "
+                    + Range.format(value) + " is out of range; it must be " + range.describe());
+        }
+        return value;
+    }
 
     public SessionSettings sessionSettings() {
         return new SessionSettings(threads, optimisation, provider);
@@ -60,7 +93,12 @@ public final class ModelOptions {
         return ModelSet.load(modelLocations(), sessionSettings());
     }
 
+    /** The pipeline for these options; the lesion areas are checked against each other here (exit 2). */
     public ScreeningPipeline pipeline(ModelSet models) {
+        if (minLesionArea >= maxLesionArea) {
+            throw new ParameterException(command.commandLine(), "--min-lesion-area " + Range.format(minLesionArea)
+                    + " must be below --max-lesion-area " + Range.format(maxLesionArea));
+        }
         return ScreeningPipeline.forModels(models, pixelPitchMm, QualitySettings.DEFAULT,
                 LesionSettings.DEFAULT.withArea(minLesionArea, maxLesionArea), hairRemoval);
     }

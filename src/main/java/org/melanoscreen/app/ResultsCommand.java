@@ -39,9 +39,9 @@ final class ResultsCommand implements Runnable {
     CommandSpec spec;
 
     @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "The results data folder (default: /var/lib/melanoscreen if writable, "
-                    + "else ./melanoscreen-data).")
-    Path dataDir = DataFolder.defaultFolder();
+            description = "The results data folder (default: ./melanoscreen-data where it exists, a demo's; else "
+                    + "/var/lib/melanoscreen, the installed service's).")
+    Path dataDir;
 
     @Override
     public void run() {
@@ -50,7 +50,9 @@ final class ResultsCommand implements Runnable {
 
     ResultStore open() {
         try {
-            return ResultStore.openShared(dataDir);
+            DataFolder folder = DataFolder.resolve(dataDir, "--data-dir", false);
+            System.err.println(folder.describe());
+            return ResultStore.openShared(folder.path());
         } catch (StoreException e) {
             throw new SetupException(e.getMessage(), e);
         }

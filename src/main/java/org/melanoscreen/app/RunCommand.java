@@ -58,7 +58,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     @Option(names = "--demo", description = "Simulated dermatoscope, data in ./melanoscreen-data, a capture every "
-            + "--interval-ms (unless --set overrides them).")
+            + "--interval-ms (unless --set overrides them; add camera faults with --set source=simulated?unplug-after=N"
+            + "&replug-after=M).")
     boolean demo;
 
     @Option(names = "--interval-ms", paramLabel = "MS", defaultValue = "3000",
@@ -75,26 +76,25 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, String> settings = new LinkedHashMap<>(overrides);
         if (demo) {
             settings.putIfAbsent("source", "simulated");
-            settings.putIfAbsent("store.data_dir", "melanoscreen-data");
             settings.putIfAbsent("device.id", "melanoscreen-demo");
             settings.putIfAbsent("hardware.lights", "console");
             settings.putIfAbsent("hardware.button", "none");
             settings.putIfAbsent("hardware.display", "png");
-            settings.putIfAbsent("hardware.png_dir", Path.of(settings.get("store.data_dir"), "display-frames").toString());
         }
-        ServiceConfig config;
-        try {
-            config = ServiceConfig.load(configFile, settings);
-        } catch (ServiceConfig.ConfigException e) {
-            throw new SetupException(e.getMessage(), e);
+        ServiceConfig config = load(settings);
+        DataFolder data = DataFolder.of(config, demo);
+        if (demo && !settings.containsKey("hardware.png_dir")) {
+            settings.put("hardware.png_dir", data.path().resolve("display-frames").toString());
+            config = load(settings);
         }
+        System.out.println(data.describe());
         Hardware hardware;
         try {
             hardware = Hardware.open(HardwareSettings.parse(config.effective()), System.out);
         } catch (HardwareException e) {
             throw new SetupException(e.getMessage(), e);
         }
-        Appliance appliance = build(config);
+        Appliance appliance = build(config, data.path());
         hardware.attach(appliance, config.text("device.id"), ServiceParts.modelFolders(config).stream()
                 .map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(",")));
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
@@ -142,7 +142,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private Appliance build(ServiceConfig config) {
+    private ServiceConfig load(Map<String, String> settings) {
+        try {
+            return ServiceConfig.load(configFile, settings);
+        } catch (ServiceConfig.ConfigException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
+    }
+
+    private Appliance build(ServiceConfig config, Path dataFolder) {
         List<Path> modelFolders = ServiceParts.modelFolders(config);
         SessionSettings session = ServiceParts.sessionSettings(config);
         QualitySettings quality = new QualitySettings(config.number("quality.min_sharpness"),
@@ -155,8 +163,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 config.number("lesion.border_margin_px"), config.number("lesion.max_second_lesion"),
                 config.number("lesion.min_confidence"), config.number("lesion.min_contrast"),
                 config.number("lesion.min_texture"));
-        StoreSettings store = ServiceParts.storeSettings(config);
-        String sourceSpec = config.text("source");
+        StoreSettings store = ServiceParts.storeSettings(config, dataFolder);
+        SourceFactory.Plan source = SourceFactory.parse(config.text("source"));
         Resources resources = new Resources() {
             @Override
             public ModelSet loadModels() throws ModelException {
@@ -165,11 +173,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
             @Override
             public FrameSource openSource() throws CaptureException {
-                try {
-                    return SourceFactory.open(sourceSpec);
-                } catch (IllegalArgumentException e) {
-                    throw new CaptureException(e.getMessage());
-                }
+                return source.open();
             }
 
             @Override

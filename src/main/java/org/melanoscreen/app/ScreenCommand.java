@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
                 + "measurements and per-stage timings, one result per image.")
 final class ScreenCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR", description = "JPEG or PNG files, or folders of them.")
-    List<Path> inputs;
+    List<String> inputs;
 
     @Mixin
     ModelOptions modelOptions;
@@ -44,10 +44,10 @@ final class ScreenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
-        List<Inputs.Problem> problems = new ArrayList<>();
-        List<Path> files = Inputs.expand(inputs, problems);
-        problems.forEach(p -> output.error(p.source(), p.message()));
-        int failed = problems.size();
+        Inputs expanded = Inputs.expand(inputs);
+        expanded.report(output);
+        List<Path> files = expanded.files();
+        int failed = expanded.problems().size();
         try (ModelSet models = modelOptions.loadModels(); ScreeningPipeline pipeline = modelOptions.pipeline(models)) {
             if (overlayDir != null) {
                 Files.createDirectories(overlayDir);
@@ -79,7 +79,8 @@ final class ScreenCommand implements Callable<Integer> {
             throw new SetupException(e.getMessage(), e);
         }
         if (!output.json) {
-            System.err.printf(Locale.ROOT, "%d image(s), %d failed%n", files.size() + problems.size(), failed);
+            System.err.printf(Locale.ROOT, "%d image(s), %d failed%n", files.size() + expanded.problems().size(),
+                    failed);
         }
         return failed == 0 ? 0 : 1;
     }

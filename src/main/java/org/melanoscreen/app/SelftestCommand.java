@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +56,7 @@ final class SelftestCommand implements Callable<Integer> {
             throw new SetupException(e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
+        out.println(DataFolder.of(config, false).describe());
         int failed = 0;
         List<Check> checks = checks(config);
         for (Check check : checks) {
@@ -114,8 +116,14 @@ final class SelftestCommand implements Callable<Integer> {
         }
     }
 
+    /** The store in the data folder, which must exist already: the service or the package creates it. */
     private static String store(ServiceConfig config) throws Exception {
-        try (ResultStore store = ResultStore.open(ServiceParts.storeSettings(config))) {
+        Path folder = DataFolder.of(config, false).path();
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalStateException(folder + ": data folder does not exist (selftest does not create it; "
+                    + "the service does at its first start, or give store.data_dir)");
+        }
+        try (ResultStore store = ResultStore.open(ServiceParts.storeSettings(config, folder))) {
             if (store.belowFreeSpaceFloor()) {
                 throw new IllegalStateException(store.dataFolder() + ": " + store.freeBytes() / (1024 * 1024)
                         + " MB free, below store.min_free_mb");

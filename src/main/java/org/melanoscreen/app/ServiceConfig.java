@@ -1,7 +1,15 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.analysis.LesionMeasurer;
+import org.melanoscreen.analysis.LesionSettings;
+import org.melanoscreen.analysis.QualitySettings;
+import org.melanoscreen.capture.SourceFactory;
 import org.melanoscreen.device.HardwareException;
 import org.melanoscreen.device.HardwareSettings;
+import org.melanoscreen.model.SessionSettings;
+import org.melanoscreen.settings.Range;
+import org.melanoscreen.store.StoreSettings;
+import org.melanoscreen.workflow.ApplianceSettings;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -24,8 +32,11 @@ import java.util.stream.Stream;
  */
 public final class ServiceConfig {
 
-    /** A known key: its default ("" = unset) and what values it takes. */
-    record Key(String name, String defaultValue, Kind kind, String help) {
+    /** A known key: its default ("" = unset), what values it takes and, for a number, the range its owner allows. */
+    record Key(String name, String defaultValue, Kind kind, Range range, String help) {
+        Key(String name, String defaultValue, Kind kind, String help) {
+            this(name, defaultValue, kind, null, help);
+        }
     }
 
     enum Kind { TEXT, INTEGER, NUMBER, BOOLEAN, OPTIONAL_NUMBER, PROVIDER, OPTIMISATION, HARDWARE }
@@ -33,39 +44,64 @@ public final class ServiceConfig {
     private static final List<Key> SERVICE_KEYS = List.of(
             new Key("device.id", "melanoscreen", Kind.TEXT, "This appliance's name in results and audit lines."),
             new Key("models", "", Kind.TEXT, "Comma-separated model folders; empty = the shipped models."),
-            new Key("models.threads", "0", Kind.INTEGER,
+            new Key("models.threads", "0", Kind.INTEGER, SessionSettings.THREADS,
                     "ONNX Runtime intra-op threads per model (0 = one per core less one)."),
             new Key("models.provider", "cpu", Kind.PROVIDER, "cpu, cuda or tensorrt (falls back to cpu if absent)."),
             new Key("models.optimisation", "all", Kind.OPTIMISATION, "disabled, basic, extended or all."),
             new Key("source", "camera:/dev/dermatoscope", Kind.TEXT,
-                    "Frames: camera:/dev/X?width=1280&height=720&fps=30&format=MJPG, folder:/path, or simulated."),
-            new Key("optics.pixel_pitch_mm", "", Kind.OPTIONAL_NUMBER,
+                    "Frames: camera:/dev/X?width=1280&height=720&fps=30&format=MJPG, folder:/path, or simulated "
+                            + "(simulated?unplug-after=N&replug-after=M and freeze-after, fail-every act out camera "
+                            + "faults). Checked at start."),
+            new Key("optics.pixel_pitch_mm", "", Kind.OPTIONAL_NUMBER, LesionMeasurer.PIXEL_PITCH_MM,
                     "Skin size of one camera pixel in mm (from the dermatoscope optics); empty = diameters in px."),
-            new Key("capture.burst_frames", "5", Kind.INTEGER, "Frames grabbed per capture."),
-            new Key("capture.screen_best", "3", Kind.INTEGER, "Sharpest passing frames classified and combined."),
+            new Key("capture.burst_frames", "5", Kind.INTEGER, ApplianceSettings.BURST_FRAMES,
+                    "Frames grabbed per capture."),
+            new Key("capture.screen_best", "3", Kind.INTEGER, ApplianceSettings.BURST_FRAMES,
+                    "Sharpest passing frames classified and combined."),
             new Key("capture.auto", "false", Kind.BOOLEAN, "Capture when a sharp, centred lesion holds still."),
             new Key("capture.hair_removal", "false", Kind.BOOLEAN, "Remove hairs (DullRazor) before segmenting."),
-            new Key("capture.result_hold_s", "15", Kind.NUMBER, "Seconds a result is shown before READY."),
-            new Key("capture.fault_retry_s", "5", Kind.NUMBER, "Seconds between checks of a FAULT's cause."),
-            new Key("capture.health_interval_s", "5", Kind.NUMBER, "Seconds between camera/storage checks in READY."),
-            new Key("quality.min_sharpness", "0.18", Kind.NUMBER, "Lowest focus measure on the lesion."),
-            new Key("quality.max_clipped_high", "0.15", Kind.NUMBER, "Largest saturated share of the centre."),
-            new Key("quality.max_clipped_low", "0.05", Kind.NUMBER, "Largest black share of the centre."),
-            new Key("quality.min_mean_luma", "40", Kind.NUMBER, "Darkest acceptable mean brightness (0-255)."),
-            new Key("quality.max_mean_luma", "235", Kind.NUMBER, "Brightest acceptable mean brightness (0-255)."),
-            new Key("quality.max_colour_cast", "0.18", Kind.NUMBER, "Largest chromaticity distance from skin."),
-            new Key("quality.max_centre_offset", "0.25", Kind.NUMBER, "Largest lesion offset, share of the diagonal."),
-            new Key("lesion.min_area", "0.01", Kind.NUMBER, "Smallest lesion (share of the image) that can be LOW."),
-            new Key("lesion.max_area", "0.85", Kind.NUMBER, "Largest lesion (share of the image) that can be LOW."),
-            new Key("lesion.border_margin_px", "4", Kind.NUMBER, "Closest a LOW lesion may come to the frame edge (px)."),
-            new Key("lesion.max_second_lesion", "0.25", Kind.NUMBER, "Largest second lesion, share of the first."),
-            new Key("lesion.min_confidence", "0.75", Kind.NUMBER, "Lowest segmenter confidence for a lesion in view."),
-            new Key("lesion.min_contrast", "3", Kind.NUMBER, "Lowest lesion/skin colour difference (delta E)."),
-            new Key("lesion.min_texture", "5", Kind.NUMBER, "Lowest brightness spread inside a lesion (0-255)."),
-            new Key("store.data_dir", "/var/lib/melanoscreen", Kind.TEXT, "Results database, files and audit log."),
-            new Key("store.min_free_mb", "200", Kind.INTEGER, "Below this free space no capture starts (FAULT)."),
-            new Key("store.retention_days", "365", Kind.INTEGER, "Delete results older than this; 0 keeps them."),
-            new Key("store.retention_max_count", "100000", Kind.INTEGER, "Keep at most this many; 0 keeps all."),
+            new Key("capture.result_hold_s", "15", Kind.NUMBER, ApplianceSettings.RESULT_HOLD_S,
+                    "Seconds a result is shown before READY."),
+            new Key("capture.fault_retry_s", "5", Kind.NUMBER, ApplianceSettings.CHECK_INTERVAL_S,
+                    "Seconds between checks of a FAULT's cause."),
+            new Key("capture.health_interval_s", "5", Kind.NUMBER, ApplianceSettings.CHECK_INTERVAL_S,
+                    "Seconds between camera/storage checks in READY."),
+            new Key("quality.min_sharpness", "0.18", Kind.NUMBER, QualitySettings.SHARPNESS,
+                    "Lowest focus measure on the lesion."),
+            new Key("quality.max_clipped_high", "0.15", Kind.NUMBER, QualitySettings.SHARE,
+                    "Largest saturated share of the centre."),
+            new Key("quality.max_clipped_low", "0.05", Kind.NUMBER, QualitySettings.SHARE,
+                    "Largest black share of the centre."),
+            new Key("quality.min_mean_luma", "40", Kind.NUMBER, QualitySettings.LUMA,
+                    "Darkest acceptable mean brightness (0-255)."),
+            new Key("quality.max_mean_luma", "235", Kind.NUMBER, QualitySettings.LUMA,
+                    "Brightest acceptable mean brightness (0-255)."),
+            new Key("quality.max_colour_cast", "0.18", Kind.NUMBER, QualitySettings.COLOUR_CAST,
+                    "Largest chromaticity distance from skin."),
+            new Key("quality.max_centre_offset", "0.25", Kind.NUMBER, QualitySettings.CENTRE_OFFSET,
+                    "Largest lesion offset, share of the diagonal."),
+            new Key("lesion.min_area", "0.01", Kind.NUMBER, LesionSettings.AREA,
+                    "Smallest lesion (share of the image) that can be LOW."),
+            new Key("lesion.max_area", "0.85", Kind.NUMBER, LesionSettings.AREA,
+                    "Largest lesion (share of the image) that can be LOW."),
+            new Key("lesion.border_margin_px", "4", Kind.NUMBER, LesionSettings.BORDER_MARGIN_PX,
+                    "Closest a LOW lesion may come to the frame edge (frame pixels)."),
+            new Key("lesion.max_second_lesion", "0.25", Kind.NUMBER, LesionSettings.SECOND_LESION,
+                    "Largest second lesion in view, as a share of the first."),
+            new Key("lesion.min_confidence", "0.75", Kind.NUMBER, LesionSettings.CONFIDENCE,
+                    "Lowest mean segmenter confidence for a lesion to be in view."),
+            new Key("lesion.min_contrast", "3", Kind.NUMBER, LesionSettings.CONTRAST,
+                    "Lowest lesion/skin colour difference (delta E) for a lesion to be in view."),
+            new Key("lesion.min_texture", "5", Kind.NUMBER, LesionSettings.TEXTURE,
+                    "Lowest brightness spread (0-255) inside a lesion for it to be in view."),
+            new Key("store.data_dir", "", Kind.TEXT, "Results database, files and audit log; empty = "
+                    + "./melanoscreen-data where it exists (a demo's), else /var/lib/melanoscreen."),
+            new Key("store.min_free_mb", "200", Kind.INTEGER, StoreSettings.FREE_SPACE_FLOOR_MB,
+                    "Below this free space no capture starts (FAULT)."),
+            new Key("store.retention_days", "365", Kind.INTEGER, StoreSettings.RETENTION_DAYS,
+                    "Delete results older than this; 0 keeps them."),
+            new Key("store.retention_max_count", "100000", Kind.INTEGER, StoreSettings.RETENTION_COUNT,
+                    "Keep at most this many; 0 keeps all."),
             new Key("control.socket", "", Kind.TEXT, "Unix socket for capture/cancel/status lines; empty = off."),
             new Key("control.stdin", "true", Kind.BOOLEAN, "Read capture/cancel/quit lines from standard input."));
 
@@ -80,14 +116,17 @@ public final class ServiceConfig {
     }
 
     private final Map<String, String> values;
+    private final Map<String, String> origins;
 
-    private ServiceConfig(Map<String, String> values) {
+    private ServiceConfig(Map<String, String> values, Map<String, String> origins) {
         this.values = values;
+        this.origins = origins;
     }
 
     /** Defaults, then {@code file} (may be null), then {@code overrides}; every value checked. */
     public static ServiceConfig load(Path file, Map<String, String> overrides) throws ConfigException {
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
         KEYS.forEach(k -> values.put(k.name(), k.defaultValue()));
         if (file != null) {
             Properties properties = new Properties();
@@ -100,12 +139,14 @@ public final class ServiceConfig {
             }
             for (String name : new TreeMap<>(properties).keySet().stream().map(Object::toString).toList()) {
                 put(values, name, properties.getProperty(name).trim(), file.toString());
+                origins.put(name, file.toString());
             }
         }
         for (Map.Entry<String, String> o : overrides.entrySet()) {
             put(values, o.getKey(), o.getValue().trim(), "command line");
+            origins.put(o.getKey(), "--set");
         }
-        ServiceConfig config = new ServiceConfig(values);
+        ServiceConfig config = new ServiceConfig(values, origins);
         config.checkRelations();
         return config;
     }
@@ -124,10 +165,11 @@ public final class ServiceConfig {
     private static void check(Key key, String value, String origin) throws ConfigException {
         String problem = switch (key.kind()) {
             case TEXT, HARDWARE -> null;
-            case INTEGER -> value.matches("\\d{1,9}") ? null : "must be a whole number >= 0";
-            case NUMBER -> isNumber(value) ? null : "must be a number >= 0";
-            case OPTIONAL_NUMBER -> value.isEmpty() || isNumber(value) && Double.parseDouble(value) > 0 ? null
-                    : "must be empty or a positive number";
+            case INTEGER -> !value.matches("-?\\d{1,9}") ? "must be a whole number " + key.range().describe()
+                    : inRange(key, value);
+            case NUMBER -> !isNumber(value) ? "must be a number " + key.range().describe() : inRange(key, value);
+            case OPTIONAL_NUMBER -> value.isEmpty() ? null : !isNumber(value)
+                    ? "must be empty or a number " + key.range().describe() : inRange(key, value);
             case BOOLEAN -> Set.of("true", "false").contains(value) ? null : "must be true or false";
             case PROVIDER -> Set.of("cpu", "cuda", "tensorrt").contains(value) ? null : "must be cpu, cuda or tensorrt";
             case OPTIMISATION -> Set.of("disabled", "basic", "extended", "all").contains(value) ? null
@@ -140,20 +182,24 @@ public final class ServiceConfig {
 
     private static boolean isNumber(String value) {
         try {
-            double v = Double.parseDouble(value);
-            return Double.isFinite(v) && v >= 0;
+            return Double.isFinite(Double.parseDouble(value));
         } catch (NumberFormatException e) {
             return false;
         }
     }
 
+    /** Null when the number is in the range the key's owner allows, else what it must be. */
+    private static String inRange(Key key, String value) {
+        return key.range().contains(Double.parseDouble(value)) ? null : "is out of range: it must be "
+                + key.range().describe();
+    }
+
     private void checkRelations() throws ConfigException {
-        if (integer("capture.burst_frames") < 1 || integer("capture.screen_best") < 1
-                || integer("capture.screen_best") > integer("capture.burst_frames")) {
+        if (integer("capture.screen_best") > integer("capture.burst_frames")) {
             throw new ConfigException("capture.screen_best must be between 1 and capture.burst_frames");
         }
-        if (number("lesion.min_area") >= number("lesion.max_area") || number("lesion.max_area") > 1) {
-            throw new ConfigException("lesion.min_area must be below lesion.max_area, which is at most 1");
+        if (number("lesion.min_area") >= number("lesion.max_area")) {
+            throw new ConfigException("lesion.min_area must be below lesion.max_area");
         }
         if (number("quality.min_mean_luma") >= number("quality.max_mean_luma")) {
             throw new ConfigException("quality.min_mean_luma must be below quality.max_mean_luma");
@@ -163,8 +209,13 @@ public final class ServiceConfig {
         } catch (HardwareException e) {
             throw new ConfigException(e.getMessage());
         }
-        if (text("device.id").isBlank() || text("store.data_dir").isBlank() || text("source").isBlank()) {
-            throw new ConfigException("device.id, store.data_dir and source must not be empty");
+        if (text("device.id").isBlank() || text("source").isBlank()) {
+            throw new ConfigException("device.id and source must not be empty");
+        }
+        try {
+            SourceFactory.parse(text("source"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("source: " + e.getMessage());
         }
     }
 
@@ -197,6 +248,12 @@ public final class ServiceConfig {
         return v;
     }
 
+    /** Where the key's value came from: the file's name, "--set", or "the built-in default". */
+    public String origin(String key) {
+        require(key);
+        return origins.getOrDefault(key, "the built-in default");
+    }
+
     /** Every key with its effective value, in documentation order. */
     public Map<String, String> effective() {
         return Collections.unmodifiableMap(values);
@@ -227,7 +284,8 @@ public final class ServiceConfig {
                 sb.append('\n');
                 section = prefix;
             }
-            sb.append("# ").append(k.help()).append('\n');
+            sb.append("# ").append(k.help()).append(k.range() == null ? "" : " Range: " + k.range().describe() + ".")
+                    .append('\n');
             sb.append(k.name()).append(" = ").append(k.defaultValue()).append('\n');
         }
         return sb.toString();

@@ -26,10 +26,11 @@ final class ServiceParts {
                 SessionSettings.ExecutionProvider.valueOf(config.text("models.provider").toUpperCase(Locale.ROOT)));
     }
 
-    static StoreSettings storeSettings(ServiceConfig config) {
+    /** The store in {@code dataFolder} ({@link DataFolder}), as the configuration describes it. */
+    static StoreSettings storeSettings(ServiceConfig config, Path dataFolder) {
         int days = config.integer("store.retention_days");
         int count = config.integer("store.retention_max_count");
-        return new StoreSettings(Path.of(config.text("store.data_dir")),
+        return new StoreSettings(dataFolder,
                 config.integer("store.min_free_mb") * 1024L * 1024L, days == 0 ? null : Duration.ofDays(days),
                 count == 0 ? null : count, config.text("device.id"));
     }

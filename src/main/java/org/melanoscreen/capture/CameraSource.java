@@ -58,12 +58,14 @@ public final class CameraSource implements FrameSource {
         int failures = 0;
         while (!device.read(bgr)) {
             if (++failures >= settings.readFailureLimit()) {
-                throw lost(failures + " failed reads in a row: unplugged, or a USB error");
+                throw lost(failures + " failed reads in a row: unplugged, or a USB error",
+                        CaptureException.CHECK_CABLE);
             }
         }
         int repeats = frozen.observe(bgr);
         if (settings.frozenFrameLimit() > 0 && repeats >= settings.frozenFrameLimit()) {
-            throw lost("frozen: " + (repeats + 1) + " identical frames in a row");
+            throw lost("frozen: " + (repeats + 1) + " identical frames in a row", "unplug the dermatoscope and plug "
+                    + "it back in: its driver stopped delivering new frames");
         }
         Mat rgb = new Mat();
         Imgproc.cvtColor(bgr, rgb, Imgproc.COLOR_BGR2RGB);
@@ -125,12 +127,12 @@ public final class CameraSource implements FrameSource {
         Logger.info("{}: connected, {}", name, mode);
     }
 
-    private CaptureException lost(String reason) {
+    private CaptureException lost(String reason, String remedy) {
         device.release();
         mode = null;
         backoffMs = settings.backoffInitialMs();
         scheduleRetry("lost (" + reason + ")");
-        return new CaptureException(name + ": lost (" + reason + ")");
+        return new CaptureException(name + ": lost (" + reason + ")", remedy);
     }
 
     /**

@@ -3,13 +3,12 @@ package org.melanoscreen.capture;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.ImageDecoder;
 import org.melanoscreen.imaging.ImageException;
+import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The JPEG and PNG files of a folder in file-name order (so a recorded session should use zero-padded numbers),
@@ -17,40 +16,53 @@ import java.util.stream.Stream;
  * next grab moves on to the following file.
  */
 public final class FolderSource implements FrameSource {
+    private static final String RESTORE = "restore the replay folder, or change source";
+
     private final Path folder;
     private final List<Path> files;
+    private final int skipped;
     private final boolean loop;
     private final ImageDecoder decoder = new ImageDecoder();
     private int next;
 
-    private FolderSource(Path folder, List<Path> files, boolean loop) {
+    private FolderSource(Path folder, List<Path> files, int skipped, boolean loop) {
         this.folder = folder;
         this.files = files;
+        this.skipped = skipped;
         this.loop = loop;
     }
 
-    /** Lists the folder's images now; files added later are not seen. */
+    /**
+     * Lists the folder's images now (files added later are not seen); the entries left out are logged, one
+     * warning line naming them with their reasons.
+     */
     public static FolderSource open(Path folder, boolean loop) throws CaptureException {
         if (!Files.isDirectory(folder)) {
-            throw new CaptureException("folder " + folder + ": not a folder (or it does not exist)");
+            throw new CaptureException("folder " + folder + ": not a folder (or it does not exist)", RESTORE);
         }
-        List<Path> files;
-        try (Stream<Path> entries = Files.list(folder)) {
-            files = entries.filter(FolderSource::isImage).sorted().toList();
+        ImageFolder listing;
+        try {
+            listing = ImageFolder.list(folder);
         } catch (IOException e) {
-            throw new CaptureException("folder " + folder + ": cannot be listed (" + e.getMessage() + ")", e);
+            throw new CaptureException("folder " + folder + ": cannot be listed (" + e.getMessage() + ")", RESTORE, e);
         }
-        if (files.isEmpty()) {
-            throw new CaptureException("folder " + folder + ": no .jpg, .jpeg or .png files");
+        if (!listing.skipped().isEmpty()) {
+            Logger.warn("folder {}: skipped {} entries: {}", folder, listing.skipped().size(), String.join("; ",
+                    listing.skipped().stream().map(ImageFolder.Skipped::describe).toList()));
         }
-        return new FolderSource(folder, files, loop);
+        if (listing.images().isEmpty()) {
+            throw new CaptureException("folder " + folder + ": no .jpg, .jpeg or .png files", "put .jpg or .png "
+                    + "images into " + folder);
+        }
+        return new FolderSource(folder, listing.images(), listing.skipped().size(), loop);
     }
 
     @Override
     public Frame grab() throws CaptureException {
         if (next == files.size()) {
             if (!loop) {
-                throw new SourceExhaustedException("folder " + folder + ": all " + files.size() + " images delivered");
+                throw new SourceExhaustedException("folder " + folder + ": all " + files.size() + " images delivered",
+                        "restart the service to replay " + folder + ", or add ?loop=true to the folder source");
             }
             next = 0;
         }
@@ -58,13 +70,15 @@ public final class FolderSource implements FrameSource {
         try {
             return decoder.decode(file);
         } catch (ImageException e) {
-            throw new CaptureException(e.getMessage(), e);
+            throw new CaptureException(e.getMessage(), "replace or remove " + file + " in the replay folder", e);
         }
     }
 
     @Override
     public String describe() {
-        return "folder " + folder + " (" + files.size() + " images" + (loop ? ", looping)" : ")");
+        return "folder " + folder + " (" + files.size() + " images" + (skipped == 0 ? "" : ", " + skipped
+                + (skipped == 1 ? " entry" : " entries") + " skipped, see the log")
+                + (loop ? ", looping)" : ")");
     }
 
     /** Nothing is held between grabs. */
@@ -72,8 +86,4 @@ public final class FolderSource implements FrameSource {
     public void close() {
     }
 
-    private static boolean isImage(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Files.isRegularFile(file) && (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png"));
-    }
 }

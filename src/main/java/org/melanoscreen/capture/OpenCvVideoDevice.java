@@ -25,7 +25,7 @@ final class OpenCvVideoDevice implements VideoDevice {
         }
         if (!Files.isReadable(node) || !Files.isWritable(node)) {
             throw new CaptureException(name + ": permission denied on " + node
-                    + " (add the service user to the 'video' group)");
+                    + " (add the service user to the 'video' group)", "add the service user to the 'video' group");
         }
         OpenCvLoader.load();
         VideoCapture c = new VideoCapture();
@@ -35,7 +35,8 @@ final class OpenCvVideoDevice implements VideoDevice {
         if (!opened || !c.isOpened()) {
             c.release();
             throw new CaptureException(name + ": cannot be opened with V4L2 (busy in another program, or not a "
-                    + "video capture node)");
+                    + "video capture node)", "close any other program using the camera, and check that source names "
+                    + "the dermatoscope");
         }
         // The format goes first: it decides which sizes and rates the driver offers.
         if (settings.format() != PixelFormat.ANY) {

@@ -2,6 +2,7 @@ package org.melanoscreen.capture;
 
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.MatScope;
+import org.melanoscreen.imaging.OpenCvLoader;
 import org.melanoscreen.imaging.SyntheticLesion;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
@@ -10,6 +11,8 @@ import org.opencv.core.Point;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -30,8 +33,9 @@ public final class SimulatedDermatoscope implements FrameSource {
     /**
      * @param fps                frames per second delivered; {@link #grab()} sleeps to keep this pace
      * @param framesPerPlacement frames before the scope moves to a new lesion
+     * @param faults             camera faults to act out, so FAULT and recovery can be watched with no camera
      */
-    public record Settings(int width, int height, double fps, long seed, int framesPerPlacement) {
+    public record Settings(int width, int height, double fps, long seed, int framesPerPlacement, Faults faults) {
         public Settings {
             if (width < 64 || height < 64 || width > 4096 || height > 4096) {
                 throw new IllegalArgumentException("simulated dermatoscope: size " + width + "x" + height
@@ -44,11 +48,64 @@ public final class SimulatedDermatoscope implements FrameSource {
                 throw new IllegalArgumentException("simulated dermatoscope: frames per placement " + framesPerPlacement
                         + " must be at least 1");
             }
+            if (faults == null) {
+                throw new IllegalArgumentException("simulated dermatoscope: faults missing (use Faults.NONE)");
+            }
         }
 
-        /** 640x480 at 12 fps, a new lesion every 12.5 s. */
+        /** No faults. */
+        public Settings(int width, int height, double fps, long seed, int framesPerPlacement) {
+            this(width, height, fps, seed, framesPerPlacement, Faults.NONE);
+        }
+
+        /** 640x480 at 12 fps, a new lesion every 12.5 s, no faults. */
         public static Settings defaults(long seed) {
             return new Settings(640, 480, 12, seed, 150);
+        }
+    }
+
+    /**
+     * Camera faults the simulation acts out, counted in grabs so that they replay exactly; 0 switches one off.
+     * They fail the way a real camera does, so the appliance treats them as it treats one.
+     *
+     * @param unplugAfter  after this many frames the scope is unplugged: every grab fails
+     * @param replugAfter  ... for this many grabs, then it is plugged back in (0: it stays unplugged)
+     * @param freezeAfter  after this many frames the driver hangs: the same frame comes back again and again
+     * @param freezeFrames ... for this many grabs, then live frames resume (0: it stays frozen)
+     * @param frozenLimit  identical frames in a row after which the scope counts as lost, as the camera's
+     *                     {@code frozen-frames}
+     * @param failEvery    every this many grabs, one read fails (a flaky USB connection)
+     */
+    public record Faults(int unplugAfter, int replugAfter, int freezeAfter, int freezeFrames, int frozenLimit,
+                         int failEvery) {
+        public static final Faults NONE = new Faults(0, 0, 0, 0, 60, 0);
+
+        public Faults {
+            for (int v : new int[]{unplugAfter, replugAfter, freezeAfter, freezeFrames, failEvery}) {
+                if (v < 0) {
+                    throw new IllegalArgumentException("simulated dermatoscope: fault counts must not be negative");
+                }
+            }
+            if (frozenLimit < 1) {
+                throw new IllegalArgumentException("simulated dermatoscope: frozen-frames " + frozenLimit
+                        + " must be at least 1");
+            }
+        }
+
+        /** The faults switched on, as source options. */
+        String describe() {
+            List<String> on = new ArrayList<>();
+            if (unplugAfter > 0) {
+                on.add("unplug-after=" + unplugAfter + (replugAfter > 0 ? "&replug-after=" + replugAfter : ""));
+            }
+            if (freezeAfter > 0) {
+                on.add("freeze-after=" + freezeAfter + (freezeFrames > 0 ? "&freeze-frames=" + freezeFrames : "")
+                        + "&frozen-frames=" + frozenLimit);
+            }
+            if (failEvery > 0) {
+                on.add("fail-every=" + failEvery);
+            }
+            return String.join("&", on);
         }
     }
 
@@ -58,20 +115,52 @@ public final class SimulatedDermatoscope implements FrameSource {
     private long frameNumber;
     private long nextDueNanos;
     private Placement placement;
+    private final FrozenFrameDetector frozen;
+    private long grabs;
+    private long unpluggedGrabs;
+    private long frozenGrabs;
+    private Mat frozenFrame;
 
     public SimulatedDermatoscope(Settings settings) {
         this(settings, Ticker.SYSTEM);
     }
 
     SimulatedDermatoscope(Settings settings, Ticker ticker) {
+        OpenCvLoader.load();
         this.settings = settings;
         this.ticker = ticker;
         this.periodNanos = Math.round(1e9 / settings.fps());
+        this.frozen = new FrozenFrameDetector();
     }
 
     @Override
     public Frame grab() throws CaptureException {
         pace();
+        grabs++;
+        Faults f = settings.faults();
+        if (f.failEvery() > 0 && grabs % f.failEvery() == 0) {
+            throw fault("read error (fail-every=" + f.failEvery() + ")", "none: a simulated flaky connection; the "
+                    + "next grab works");
+        }
+        if (f.unplugAfter() > 0 && frameNumber >= f.unplugAfter()
+                && (f.replugAfter() == 0 || unpluggedGrabs < f.replugAfter())) {
+            unpluggedGrabs++;
+            throw fault("unplugged (unplug-after=" + f.unplugAfter() + ")", f.replugAfter() == 0
+                    ? "remove unplug-after from the source option to plug the simulated scope back in"
+                    : "none: the simulated scope is plugged back in after " + f.replugAfter() + " failed grabs");
+        }
+        Frame frame = f.freezeAfter() > 0 && frameNumber >= f.freezeAfter() ? frozen() : live();
+        if (f.freezeAfter() > 0 && frozen.observe(frame.rgb()) + 1 >= f.frozenLimit()) {
+            frame.close();
+            throw fault("lost (frozen: " + f.frozenLimit() + " identical frames in a row, freeze-after="
+                    + f.freezeAfter() + ")", f.freezeFrames() == 0
+                    ? "remove freeze-after from the source option to unfreeze the simulated scope"
+                    : "none: the simulated scope delivers live frames again after " + f.freezeFrames() + " grabs");
+        }
+        return frame;
+    }
+
+    private Frame live() {
         long n = frameNumber++;
         long index = n / settings.framesPerPlacement();
         if (placement == null || placement.index != index) {
@@ -86,14 +175,39 @@ public final class SimulatedDermatoscope implements FrameSource {
         return new Frame(placement.render(k, new SplittableRandom(mix(settings.seed(), ~n))), source);
     }
 
+    /** A copy of the last live frame while frozen; live frames again once the freeze is over. */
+    private Frame frozen() {
+        Faults f = settings.faults();
+        if (frozenFrame == null) {
+            try (Frame last = live()) {
+                frozenFrame = last.rgb().clone();
+            }
+        }
+        if (f.freezeFrames() > 0 && frozenGrabs >= f.freezeFrames()) {
+            return live();
+        }
+        frozenGrabs++;
+        return new Frame(frozenFrame.clone(), "simulated dermatoscope (frozen at frame " + (frameNumber - 1) + ")");
+    }
+
+    private CaptureException fault(String what, String remedy) {
+        return new CaptureException("simulated dermatoscope: " + what + " at grab " + grabs, remedy);
+    }
+
     @Override
     public String describe() {
         return String.format(Locale.ROOT, "simulated dermatoscope %dx%d at %.1f fps, seed %d", settings.width(),
-                settings.height(), settings.fps(), settings.seed());
+                settings.height(), settings.fps(), settings.seed())
+                + (settings.faults().equals(Faults.NONE) ? "" : ", acting out " + settings.faults().describe());
     }
 
     @Override
     public void close() {
+        frozen.close();
+        if (frozenFrame != null) {
+            frozenFrame.release();
+            frozenFrame = null;
+        }
         if (placement != null) {
             placement.close();
             placement = null;

@@ -4,7 +4,7 @@ package org.melanoscreen.capture;
 public final class SourceExhaustedException extends CaptureException {
     private static final long serialVersionUID = 1L;
 
-    public SourceExhaustedException(String message) {
-        super(message);
+    public SourceExhaustedException(String message, String remedy) {
+        super(message, remedy);
     }
 }

@@ -1,5 +1,6 @@
 package org.melanoscreen.capture;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,37 +14,66 @@ import java.util.Set;
  * camera:0                       (V4L2 index; every option as in {@link CameraSettings#defaults})
  * folder:/var/lib/melanoscreen/replay?loop=true
  * simulated                      (or simulated:SEED, simulated?seed=7&amp;width=640&amp;height=480&amp;fps=12)
+ * simulated?unplug-after=60&amp;replug-after=3   (camera faults acted out, see {@link SimulatedDermatoscope.Faults})
  * </pre>
  * Camera options: width, height, fps, format (MJPG, YUYV, ANY), warmup, read-failures, frozen-frames,
  * backoff-ms, backoff-max-ms. Folder options: loop (default false). Simulated options: seed, width, height, fps,
- * placement-frames.
+ * placement-frames, and the faults unplug-after, replug-after, freeze-after, freeze-frames, frozen-frames,
+ * fail-every. Option names may be written with '_' for '-'. {@link #parse} checks all of it (unknown options,
+ * bad values, a folder that is not there) without opening anything, so a service can refuse to start on a typo.
  */
 public final class SourceFactory {
     private static final Set<String> CAMERA_KEYS = Set.of("width", "height", "fps", "format", "warmup",
             "read-failures", "frozen-frames", "backoff-ms", "backoff-max-ms");
     private static final Set<String> FOLDER_KEYS = Set.of("loop");
-    private static final Set<String> SIMULATED_KEYS = Set.of("seed", "width", "height", "fps", "placement-frames");
+    private static final Set<String> SIMULATED_KEYS = Set.of("seed", "width", "height", "fps", "placement-frames",
+            "unplug-after", "replug-after", "freeze-after", "freeze-frames", "frozen-frames", "fail-every");
+
+    /** A checked specification, ready to open as often as needed. */
+    public interface Plan {
+        /**
+         * Opens the source; a {@link CaptureException} means the specification is right but the source cannot be
+         * used now (a folder with no images). A camera is not opened here: its first {@code grab()} does that, so
+         * the service starts without one.
+         */
+        FrameSource open() throws CaptureException;
+    }
 
     private SourceFactory() {
     }
 
     /**
-     * Opens the source. An {@link IllegalArgumentException} means the specification is wrong (its message quotes
-     * it); a {@link CaptureException} means it is right but the source cannot be used (a folder with no images).
-     * A camera is not opened here: its first {@code grab()} does that, so the service starts without one.
+     * Checks the specification; an {@link IllegalArgumentException} says what is wrong with it, quoting it
+     * (an unknown kind or option, a bad value, a folder that does not exist).
      */
-    public static FrameSource open(String spec) throws CaptureException {
+    public static Plan parse(String spec) {
         Spec s = Spec.parse(spec);
         return switch (s.kind) {
-            case "camera" -> new CameraSource(camera(s));
+            case "camera" -> {
+                CameraSettings camera = camera(s);
+                yield () -> new CameraSource(camera);
+            }
             case "folder" -> {
                 s.allow(FOLDER_KEYS);
                 s.requireTarget("a folder, as in folder:/path/to/images");
-                yield FolderSource.open(Path.of(s.target), s.bool("loop", false));
+                boolean loop = s.bool("loop", false);
+                Path folder = Path.of(s.target);
+                if (!Files.isDirectory(folder)) {
+                    throw s.error(folder + " is not a folder (or it does not exist)");
+                }
+                yield () -> FolderSource.open(folder, loop);
             }
-            case "simulated" -> new SimulatedDermatoscope(simulated(s));
+            case "simulated" -> {
+                SimulatedDermatoscope.Settings simulated = simulated(s);
+                yield () -> new SimulatedDermatoscope(simulated);
+            }
             default -> throw s.error("unknown kind '" + s.kind + "'; use camera:, folder: or simulated");
         };
+    }
+
+    /** {@link #parse}, then {@link Plan#open}. */
+    public static FrameSource open(String spec) throws CaptureException {
+        return parse(spec).open();
     }
 
     /** The camera settings a {@code camera:} specification describes. */
@@ -53,6 +83,15 @@ public final class SourceFactory {
             throw s.error("not a camera: specification");
         }
         return camera(s);
+    }
+
+    /** The settings a {@code simulated} specification describes. */
+    static SimulatedDermatoscope.Settings simulatedSettings(String spec) {
+        Spec s = Spec.parse(spec);
+        if (!s.kind.equals("simulated")) {
+            throw s.error("not a simulated specification");
+        }
+        return simulated(s);
     }
 
     private static CameraSettings camera(Spec s) {
@@ -92,8 +131,13 @@ public final class SourceFactory {
         int height = s.integer("height", d.height());
         double fps = s.number("fps", d.fps());
         int placementFrames = s.integer("placement-frames", d.framesPerPlacement());
+        SimulatedDermatoscope.Faults none = SimulatedDermatoscope.Faults.NONE;
+        int[] f = {s.integer("unplug-after", none.unplugAfter()), s.integer("replug-after", none.replugAfter()),
+                s.integer("freeze-after", none.freezeAfter()), s.integer("freeze-frames", none.freezeFrames()),
+                s.integer("frozen-frames", none.frozenLimit()), s.integer("fail-every", none.failEvery())};
         try {
-            return new SimulatedDermatoscope.Settings(width, height, fps, seed, placementFrames);
+            SimulatedDermatoscope.Faults faults = new SimulatedDermatoscope.Faults(f[0], f[1], f[2], f[3], f[4], f[5]);
+            return new SimulatedDermatoscope.Settings(width, height, fps, seed, placementFrames, faults);
         } catch (IllegalArgumentException e) {
             throw s.error(e.getMessage());
         }
@@ -115,7 +159,7 @@ public final class SourceFactory {
                         throw new IllegalArgumentException("frame source '" + text + "': option '" + pair
                                 + "' is not key=value");
                     }
-                    options.put(pair.substring(0, eq).toLowerCase(Locale.ROOT), pair.substring(eq + 1));
+                    options.put(pair.substring(0, eq).toLowerCase(Locale.ROOT).replace('_', '-'), pair.substring(eq + 1));
                 }
                 rest = rest.substring(0, q);
             }

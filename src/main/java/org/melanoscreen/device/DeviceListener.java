@@ -64,7 +64,7 @@ public final class DeviceListener implements ApplianceListener {
                 beep(Beep.FAULT);
                 show(LightPattern.FAULT, change.fault() == null
                         ? new DisplayScreen.Fault("fault", change.detail())
-                        : new DisplayScreen.Fault(change.fault().label(), change.fault().action()));
+                        : new DisplayScreen.Fault(change.fault().label(), change.action()));
             }
         }
     }

@@ -3,6 +3,7 @@ package org.melanoscreen.eval;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,12 +70,18 @@ public record Dataset(Path folder, List<Item> items, List<String> problems) {
                 problems.add(labels + " line " + (n + 1) + ": melanoma '" + f[melCol] + "' is not 0 or 1");
                 continue;
             }
-            Path image = folder.resolve("images").resolve(id + ".jpg");
-            if (!Files.exists(image) && Files.exists(folder.resolve("images").resolve(id + ".png"))) {
-                image = folder.resolve("images").resolve(id + ".png");
+            try {
+                Path image = folder.resolve("images").resolve(id + ".jpg");
+                if (!Files.exists(image) && Files.exists(folder.resolve("images").resolve(id + ".png"))) {
+                    image = folder.resolve("images").resolve(id + ".png");
+                }
+                Path mask = folder.resolve("masks").resolve(id + "_segmentation.png");
+                items.add(new Item(id, image, Files.exists(mask) ? mask : null, melanoma));
+            } catch (InvalidPathException e) {
+                problems.add(labels + " line " + (n + 1) + ": image id '" + id + "' cannot be a file name on this "
+                        + "system (" + e.getReason() + " under " + System.getProperty("sun.jnu.encoding")
+                        + "); run under a UTF-8 locale such as LANG=C.UTF-8");
             }
-            Path mask = folder.resolve("masks").resolve(id + "_segmentation.png");
-            items.add(new Item(id, image, Files.exists(mask) ? mask : null, melanoma));
         }
         return new Dataset(folder, List.copyOf(items), List.copyOf(problems));
     }

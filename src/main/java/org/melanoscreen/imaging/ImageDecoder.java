@@ -6,9 +6,6 @@ import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -40,21 +37,9 @@ public final class ImageDecoder {
         this.turboJpeg = turboJpeg;
     }
 
+    /** Reads (a regular file of at most 256 MB, see {@link ImageFile}) and decodes {@code file}. */
     public Frame decode(Path file) throws ImageException {
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new ImageException(file + ": file of " + size / (1024 * 1024) + " MB is too large (limit "
-                        + MAX_FILE_BYTES / (1024 * 1024) + " MB)");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ImageException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ImageException(file + ": cannot be read (" + e.getMessage() + ")");
-        }
-        return decode(bytes, file.toString());
+        return decode(ImageFile.read(file, MAX_FILE_BYTES), file.toString());
     }
 
     public Frame decode(byte[] bytes, String name) throws ImageException {

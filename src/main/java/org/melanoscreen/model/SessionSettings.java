@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import org.melanoscreen.settings.Range;
 import org.tinylog.Logger;
 
 import java.util.EnumSet;
@@ -39,12 +40,13 @@ public record SessionSettings(int intraOpThreads, OptimisationLevel optimisation
         }
     }
 
+    /** Intra-op threads per model: 0 (the default) or a count no device needs more of. */
+    public static final Range THREADS = Range.closed(0, 64);
+
     public static final SessionSettings DEFAULT = new SessionSettings(0, OptimisationLevel.ALL, ExecutionProvider.CPU);
 
     public SessionSettings {
-        if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("intra-op threads must be >= 0 (0 = one per core less one)");
-        }
+        THREADS.check("intra-op threads per model (0 = one per core less one)", intraOpThreads);
     }
 
     /**

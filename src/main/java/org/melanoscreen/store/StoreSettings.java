@@ -1,5 +1,7 @@
 package org.melanoscreen.store;
 
+import org.melanoscreen.settings.Range;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -17,6 +19,12 @@ public record StoreSettings(Path dataFolder, long freeSpaceFloorBytes, Duration 
     public static final long DEFAULT_FREE_SPACE_FLOOR = 200L * 1024 * 1024;
     public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(365);
     public static final int DEFAULT_MAX_COUNT = 100_000;
+    /** The free-space floor in MB (0: none; a terabyte at most). */
+    public static final Range FREE_SPACE_FLOOR_MB = Range.closed(0, 1_000_000);
+    /** Retention in days (0: keep for ever; a century at most). */
+    public static final Range RETENTION_DAYS = Range.closed(0, 36_500);
+    /** Retention by count (0: keep all). */
+    public static final Range RETENTION_COUNT = Range.closed(0, 100_000_000);
 
     public static StoreSettings defaults(Path dataFolder, String deviceId) {
         return new StoreSettings(dataFolder, DEFAULT_FREE_SPACE_FLOOR, DEFAULT_MAX_AGE, DEFAULT_MAX_COUNT, deviceId);

@@ -232,7 +232,7 @@ public final class Appliance implements AutoCloseable {
                 Logger.debug("Self-test frame {}x{}", probe.width(), probe.height());
             }
         } catch (CaptureException e) {
-            faultWith(Fault.NO_CAMERA, e.getMessage());
+            faultWith(e);
             return;
         }
         nextCheckNanos = System.nanoTime() + settings.healthInterval().toNanos();
@@ -269,7 +269,7 @@ public final class Appliance implements AutoCloseable {
                 auto.observe(frame);
             }
         } catch (CaptureException e) {
-            faultWith(Fault.NO_CAMERA, e.getMessage());
+            faultWith(e);
         } catch (ModelException e) {
             faultWith(Fault.MODEL_INVALID, e.getMessage());
         }
@@ -295,7 +295,7 @@ public final class Appliance implements AutoCloseable {
             enter(ApplianceState.ANALYSING, null, "analysing " + frames.size() + " frames");
             analyse(trigger, frames);
         } catch (CaptureException e) {
-            faultWith(Fault.NO_CAMERA, e.getMessage());
+            faultWith(e);
         } catch (ModelException e) {
             faultWith(Fault.MODEL_INVALID, e.getMessage());
         } finally {
@@ -413,7 +413,16 @@ public final class Appliance implements AutoCloseable {
         enter(ApplianceState.READY, null, why);
     }
 
+    /** No frames: the source's own remedy for this cause goes with the FAULT. */
+    private void faultWith(CaptureException e) {
+        faultWith(Fault.NO_CAMERA, e.getMessage(), e.remedy());
+    }
+
     private void faultWith(Fault cause, String detail) {
+        faultWith(cause, detail, cause.action());
+    }
+
+    private void faultWith(Fault cause, String detail, String action) {
         nextCheckNanos = System.nanoTime() + settings.faultRetry().toNanos();
         if (state == ApplianceState.FAULT && fault == cause) {
             Logger.debug("Still FAULT: {}", detail);
@@ -425,15 +434,18 @@ public final class Appliance implements AutoCloseable {
         if (cause == Fault.MODEL_INVALID) {
             releaseModels();
         }
-        enter(ApplianceState.FAULT, cause, detail);
+        enter(new StateChange(Instant.now(), ApplianceState.FAULT, cause, detail, action));
         auditQuietly("FAULT", cause.label() + ": " + detail);
     }
 
     private void enter(ApplianceState next, Fault cause, String detail) {
-        state = next;
-        fault = cause;
+        enter(new StateChange(Instant.now(), next, cause, detail));
+    }
+
+    private void enter(StateChange change) {
+        state = change.state();
+        fault = change.fault();
         lastProgressNanos = System.nanoTime();
-        StateChange change = new StateChange(Instant.now(), next, cause, detail);
         notifyListeners(l -> l.stateChanged(change));
     }
 
@@ -505,7 +517,7 @@ public final class Appliance implements AutoCloseable {
             try (Frame frame = source.grab()) {
                 observe(frame);
             } catch (CaptureException e) {
-                faultWith(Fault.NO_CAMERA, e.getMessage());
+                faultWith(e);
                 return false;
             } catch (ModelException e) {
                 faultWith(Fault.MODEL_INVALID, e.getMessage());

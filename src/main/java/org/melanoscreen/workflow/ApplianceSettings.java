@@ -1,5 +1,7 @@
 package org.melanoscreen.workflow;
 
+import org.melanoscreen.settings.Range;
+
 import java.time.Duration;
 
 /**
@@ -15,8 +17,18 @@ import java.time.Duration;
 public record ApplianceSettings(int burstFrames, int screenBest, Duration resultHold, Duration faultRetry,
                                 Duration healthInterval, boolean autoCapture) {
 
+    public static final Range BURST_FRAMES = Range.closed(1, 100);
+    /** Seconds a result is shown: 0 goes back to READY at once. */
+    public static final Range RESULT_HOLD_S = Range.closed(0, 3600);
+    /** Seconds between checks (of a FAULT's cause, of camera and storage while READY). */
+    public static final Range CHECK_INTERVAL_S = Range.closed(0.1, 3600);
+
     public ApplianceSettings {
-        if (burstFrames < 1 || screenBest < 1 || screenBest > burstFrames) {
+        BURST_FRAMES.check("frames per burst", burstFrames);
+        RESULT_HOLD_S.check("result hold (s)", resultHold.toMillis() / 1000.0);
+        CHECK_INTERVAL_S.check("fault retry interval (s)", faultRetry.toMillis() / 1000.0);
+        CHECK_INTERVAL_S.check("health check interval (s)", healthInterval.toMillis() / 1000.0);
+        if (screenBest < 1 || screenBest > burstFrames) {
             throw new IllegalArgumentException("need 1 <= screen-best <= burst-frames, got " + screenBest + " and "
                     + burstFrames);
         }

@@ -129,13 +129,9 @@ class ResultsCommandTest {
     }
 
     @Test
-    void defaultDataFolderIsTheSystemOneOnlyWhereWritable() throws Exception {
-        Path local = Path.of("melanoscreen-data");
-        assertEquals(local, DataFolder.choose(dir.resolve("lib/melanoscreen"), local),
-                "neither the folder nor its parent exists");
-        Files.createDirectories(dir.resolve("lib"));
-        assertEquals(dir.resolve("lib/melanoscreen"), DataFolder.choose(dir.resolve("lib/melanoscreen"), local));
-        Files.writeString(dir.resolve("file"), "");
-        assertEquals(local, DataFolder.choose(dir.resolve("file/melanoscreen"), local));
+    void saysWhichDataFolderItReadsAndWhy() {
+        assertEquals(0, run("list", "--data-dir", data.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("data folder: " + data.toAbsolutePath().normalize()
+                + " (from --data-dir)\n"), err.toString(StandardCharsets.UTF_8));
     }
 }

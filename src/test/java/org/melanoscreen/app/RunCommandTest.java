@@ -23,6 +23,9 @@ class RunCommandTest {
                 "models=" + TinyModels.SEG + "," + TinyModels.CLS, "--set", "store.data_dir=" + data,
                 "--set", "source=simulated?fps=60");
         assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().startsWith("data folder: " + data.toAbsolutePath().normalize()
+                + " (from store.data_dir in --set)\n"), run.out());
+        assertTrue(Files.isDirectory(data.resolve("display-frames")), "the demo's display frames are in its folder");
         assertTrue(run.out().contains("READY"), run.out());
         assertTrue(run.out().contains("benchmark: 3 captures, 3 results, 3 stored, 0 lost"), run.out());
         assertTrue(run.out().contains("trigger to result: p50"), run.out());

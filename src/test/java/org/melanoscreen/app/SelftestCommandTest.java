@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SelftestCommandTest {
@@ -17,6 +18,12 @@ class SelftestCommandTest {
     Path tmp;
 
     private record Result(int exitCode, String out) {
+    }
+
+    /** A folder that exists (and is empty), as the service or the package leaves a data folder. */
+    private Path existing(String name) {
+        Path folder = tmp.resolve(name);
+        return folder.toFile().isDirectory() || folder.toFile().mkdir() ? folder : fail("cannot create " + name);
     }
 
     private static Result selftest(String... args) {
@@ -29,7 +36,7 @@ class SelftestCommandTest {
     @Test
     void everyCheckPassesOnAWorkingSetUp() {
         Result r = selftest("--set", "models=" + TinyModels.SEG + "," + TinyModels.CLS,
-                "--set", "store.data_dir=" + tmp.resolve("data"), "--set", "store.min_free_mb=0",
+                "--set", "store.data_dir=" + existing("data"), "--set", "store.min_free_mb=0",
                 "--set", "source=simulated?width=320&height=240", "--set", "hardware.lights=console",
                 "--set", "hardware.button=none", "--set", "hardware.display=png",
                 "--set", "hardware.png_dir=" + tmp.resolve("frames"));
@@ -46,8 +53,8 @@ class SelftestCommandTest {
     @Test
     void failuresAreNamedWithTheirReasonAndTheExitCodeIsOne() {
         Path missing = tmp.resolve("no-models");
-        Result r = selftest("--set", "models=" + missing, "--set", "store.data_dir=" + tmp.resolve("data"),
-                "--set", "store.min_free_mb=0", "--set", "source=folder:" + tmp.resolve("no-frames"),
+        Result r = selftest("--set", "models=" + missing, "--set", "store.data_dir=" + existing("data"),
+                "--set", "store.min_free_mb=0", "--set", "source=folder:" + existing("no-frames"),
                 "--set", "hardware.button=none", "--set", "hardware.display=none");
         assertEquals(1, r.exitCode(), r.out());
         assertTrue(r.out().contains("FAIL models: " + missing + ": model folder missing"), r.out());
@@ -62,7 +69,7 @@ class SelftestCommandTest {
     @Test
     void eachPartIsCheckedAlone() {
         Result r = selftest("--set", "models=" + TinyModels.SEG + "," + TinyModels.CLS,
-                "--set", "store.data_dir=" + tmp.resolve("data"), "--set", "store.min_free_mb=0",
+                "--set", "store.data_dir=" + existing("data"), "--set", "store.min_free_mb=0",
                 "--set", "source=simulated?width=320&height=240", "--set", "hardware.button=none",
                 "--set", "hardware.display=png", "--set", "hardware.png_dir=" + tmp.resolve("frames"));
         assertEquals(1, r.exitCode(), r.out());
@@ -71,7 +78,7 @@ class SelftestCommandTest {
         assertTrue(r.out().contains("PASS display: test pattern shown on the png display"),
                 "the display does not depend on the lamps: " + r.out());
         Result none = selftest("--set", "models=" + TinyModels.SEG + "," + TinyModels.CLS,
-                "--set", "store.data_dir=" + tmp.resolve("data"), "--set", "store.min_free_mb=0",
+                "--set", "store.data_dir=" + existing("data"), "--set", "store.min_free_mb=0",
                 "--set", "source=simulated?width=320&height=240", "--set", "hardware.lights=none",
                 "--set", "hardware.button=none", "--set", "hardware.display=none");
         assertTrue(none.out().contains("PASS lamps: no lamps configured"), none.out());

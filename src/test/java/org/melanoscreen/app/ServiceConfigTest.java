@@ -2,6 +2,8 @@ package org.melanoscreen.app;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -54,6 +56,39 @@ class ServiceConfigTest {
         assertTrue(assertThrows(ServiceConfig.ConfigException.class,
                 () -> ServiceConfig.load(tmp.resolve("absent.conf"), Map.of())).getMessage()
                 .endsWith("configuration file missing"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "models.threads|999999999|is out of range: it must be from 0 to 64",
+            "quality.max_clipped_high|1.5|is out of range: it must be from 0 to 1",
+            "quality.min_sharpness|0|is out of range: it must be above 0 and below 1",
+            "lesion.max_area|1.2|is out of range: it must be from 0 to 1",
+            "capture.fault_retry_s|0|is out of range: it must be from 0.1 to 3600",
+            "capture.burst_frames|-3|is out of range: it must be from 1 to 100",
+            "store.retention_days|soon|must be a whole number from 0 to 36500"})
+    void numbersOutsideTheRangeTheirOwnerAllowsAreNamedWithTheRange(String key, String value, String problem) {
+        assertEquals("command line: " + key + " = '" + value + "' " + problem, configError(key, value));
+    }
+
+    private static String configError(String key, String value) {
+        return assertThrows(ServiceConfig.ConfigException.class, () -> ServiceConfig.load(null, Map.of(key, value)))
+                .getMessage();
+    }
+
+    @Test
+    void aSourceTypoOrAMissingFolderStopsTheStartNamingIt() {
+        assertEquals("source: frame source 'camera:/dev/video0?widht=640': unknown option 'widht' for camera; known: "
+                + "backoff-max-ms, backoff-ms, format, fps, frozen-frames, height, read-failures, warmup, width",
+                assertThrows(ServiceConfig.ConfigException.class, () -> ServiceConfig.load(null,
+                        Map.of("source", "camera:/dev/video0?widht=640"))).getMessage());
+        assertEquals("source: frame source 'folder:/nonexistent': /nonexistent is not a folder (or it does not "
+                + "exist)", assertThrows(ServiceConfig.ConfigException.class, () -> ServiceConfig.load(null,
+                Map.of("source", "folder:/nonexistent"))).getMessage());
+        Cli.Run run = Cli.run("run", "--demo", "--set", "source=simulated?unplug-after=x");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("error: source: frame source 'simulated?unplug-after=x': unplug-after 'x' is not a whole number\n",
+                run.err());
     }
 
     @Test

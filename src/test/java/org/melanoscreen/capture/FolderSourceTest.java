@@ -43,7 +43,7 @@ class FolderSourceTest {
             CaptureException end = assertThrows(CaptureException.class, source::grab);
             assertInstanceOf(SourceExhaustedException.class, end);
             assertTrue(end.getMessage().contains("all 3 images delivered"), end.getMessage());
-            assertTrue(source.describe().contains("3 images"), source.describe());
+            assertTrue(source.describe().contains("3 images, 1 entry skipped, see the log"), source.describe());
         }
     }
 

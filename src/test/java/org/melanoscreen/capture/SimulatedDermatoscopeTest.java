@@ -115,4 +115,87 @@ class SimulatedDermatoscopeTest {
                 () -> new SimulatedDermatoscope.Settings(640, 480, 0, 1, 10));
         assertTrue(e.getMessage().contains("fps 0.0"), e.getMessage());
     }
+
+    /** The simulated scope a source specification describes, with a ticker that never sleeps. */
+    private static SimulatedDermatoscope simulated(String options) {
+        return new SimulatedDermatoscope(SourceFactory.simulatedSettings("simulated?width=64&height=64&fps=30&"
+                + options), new FakeTicker());
+    }
+
+    private static byte[] grab(FrameSource source) throws CaptureException {
+        try (Frame f = source.grab()) {
+            return f.rgbBytes();
+        }
+    }
+
+    @Test
+    void unplugsAfterNFramesAndIsPluggedBackInAfterMFailedGrabs() throws Exception {
+        try (SimulatedDermatoscope sim = simulated("unplug_after=2&replug-after=3")) {
+            grab(sim);
+            grab(sim);
+            for (int i = 3; i <= 5; i++) {
+                CaptureException e = assertThrows(CaptureException.class, sim::grab);
+                assertEquals("simulated dermatoscope: unplugged (unplug-after=2) at grab " + i, e.getMessage());
+                assertEquals("none: the simulated scope is plugged back in after 3 failed grabs", e.remedy());
+            }
+            grab(sim);
+            grab(sim);
+            assertTrue(sim.describe().endsWith("acting out unplug-after=2&replug-after=3"), sim.describe());
+        }
+    }
+
+    @Test
+    void withoutReplugItStaysUnplugged() throws Exception {
+        try (SimulatedDermatoscope sim = simulated("unplug-after=1")) {
+            grab(sim);
+            for (int i = 0; i < 20; i++) {
+                assertThrows(CaptureException.class, sim::grab);
+            }
+        }
+    }
+
+    @Test
+    void freezesRepeatingOneFrameIsLostAtTheFrozenLimitAndRecoversAfterTheFreeze() throws Exception {
+        try (SimulatedDermatoscope sim = simulated("freeze-after=1&freeze-frames=5&frozen-frames=3")) {
+            byte[] live = grab(sim);
+            byte[] frozen = grab(sim);
+            assertFalse(Arrays.equals(live, frozen));
+            assertArrayEquals(frozen, grab(sim));
+            for (int i = 0; i < 3; i++) {
+                CaptureException e = assertThrows(CaptureException.class, sim::grab);
+                assertTrue(e.getMessage().startsWith("simulated dermatoscope: lost (frozen: 3 identical frames in a "
+                        + "row, freeze-after=1)"), e.getMessage());
+                assertEquals("none: the simulated scope delivers live frames again after 5 grabs", e.remedy());
+            }
+            byte[] again = grab(sim);
+            assertFalse(Arrays.equals(frozen, again));
+            assertFalse(Arrays.equals(again, grab(sim)));
+        }
+    }
+
+    @Test
+    void failsOneReadInEveryN() throws Exception {
+        try (SimulatedDermatoscope sim = simulated("fail-every=3")) {
+            for (int round = 0; round < 3; round++) {
+                grab(sim);
+                grab(sim);
+                assertTrue(assertThrows(CaptureException.class, sim::grab).getMessage()
+                        .contains("read error (fail-every=3)"));
+            }
+        }
+    }
+
+    @Test
+    void withoutFaultsNothingFails() throws Exception {
+        var settings = new SimulatedDermatoscope.Settings(64, 64, 30, 1, 100);
+        assertEquals(SimulatedDermatoscope.Faults.NONE, settings.faults());
+        try (SimulatedDermatoscope sim = new SimulatedDermatoscope(settings, new FakeTicker())) {
+            byte[] previous = grab(sim);
+            for (int i = 0; i < 100; i++) {
+                byte[] next = grab(sim);
+                assertFalse(Arrays.equals(previous, next));
+                previous = next;
+            }
+        }
+    }
 }

@@ -46,9 +46,12 @@ class SourceFactoryTest {
             }
             assertEquals("folder " + dir + " (1 images, looping)", folder.describe());
         }
-        CaptureException e = assertThrows(CaptureException.class,
-                () -> SourceFactory.open("folder:" + dir.resolve("missing")));
-        assertTrue(e.getMessage().contains("missing: not a folder"), e.getMessage());
+        assertEquals("frame source 'folder:" + dir.resolve("missing") + "': " + dir.resolve("missing")
+                + " is not a folder (or it does not exist)", error("folder:" + dir.resolve("missing")));
+        Path empty = dir.resolve("empty");
+        assertTrue(empty.toFile().mkdir());
+        CaptureException e = assertThrows(CaptureException.class, () -> SourceFactory.parse("folder:" + empty).open());
+        assertEquals("put .jpg or .png images into " + empty, e.remedy());
     }
 
     @Test
@@ -86,5 +89,11 @@ class SourceFactoryTest {
         assertEquals("frame source 'simulated:3?seed=4': give the seed once, as simulated:SEED or simulated?seed=SEED",
                 error("simulated:3?seed=4"));
         assertEquals("frame source 'camera:0?fps': option 'fps' is not key=value", error("camera:0?fps"));
+        assertEquals("frame source 'simulated?unplug_after=-1': simulated dermatoscope: fault counts must not be "
+                + "negative", error("simulated?unplug_after=-1"));
+        assertEquals("frame source 'simulated?freeze-after=5&frozen-frames=0': simulated dermatoscope: "
+                + "frozen-frames 0 must be at least 1", error("simulated?freeze-after=5&frozen-frames=0"));
+        assertTrue(error("simulated?unplug=3").contains("unknown option 'unplug' for simulated; known: fail-every, "
+                + "fps, freeze-after"));
     }
 }

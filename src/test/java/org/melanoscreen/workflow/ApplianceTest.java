@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** Every transition of the appliance's state machine, driven by scripted models, sources and stores. */
 class ApplianceTest {
-    private static final ApplianceSettings FAST = new ApplianceSettings(3, 2, Duration.ofMillis(300),
+    static final ApplianceSettings FAST = new ApplianceSettings(3, 2, Duration.ofMillis(300),
             Duration.ofMillis(100), Duration.ofMillis(200), false);
 
     @TempDir
