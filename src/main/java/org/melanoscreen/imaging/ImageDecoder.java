@@ -13,8 +13,8 @@ import java.nio.file.Path;
 
 /**
  * Decodes dermoscopic images (JPEG, PNG) into 8-bit RGB {@link Frame}s, honouring EXIF orientation, and
- * refuses anything the screening models were not made for: other formats, truncated or corrupt data,
- * grayscale, 16-bit, alpha channels and images too large to decode safely.
+ * refuses anything the screening models were not made for: other formats, truncated or corrupt data (also
+ * where a decoder would only warn and fill the rest of the frame with grey), grayscale, 16-bit, alpha channels and images too large to decode safely.
  */
 public final class ImageDecoder {
     /** The default limit: 8000 x 6000, far above any dermatoscope, far below what would exhaust memory. */
@@ -66,6 +66,9 @@ public final class ImageDecoder {
         if (turboJpeg != null && header.format() == ImageHeader.Format.JPEG) {
             return new Frame(orient(turboJpeg.decodeRgb(bytes, header.width(), header.height(), name),
                     header.exifOrientation()), name);
+        }
+        if (header.format() == ImageHeader.Format.JPEG) {
+            JpegIntegrity.check(bytes, name);
         }
         Mat bgr;
         try (MatScope scope = new MatScope()) {

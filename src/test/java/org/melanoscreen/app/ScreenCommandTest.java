@@ -54,11 +54,13 @@ class ScreenCommandTest {
         Mat gray = new Mat(64, 64, CvType.CV_8UC1, new Scalar(90));
         Files.write(tmp.resolve("f_gray.png"), TestImages.encodeRaw(gray, ".png"));
         gray.release();
+        Files.write(tmp.resolve("g_cut_with_end_marker.jpg"), TestImages.cutWithEndMarker(jpeg, 0.6));
+        Files.write(tmp.resolve("h_two_sof.jpg"), TestImages.withSecondFrameHeader(jpeg));
 
         Cli.Run run = Cli.run("screen", "--json", "--models", MODELS, tmp.toString());
         assertEquals(1, run.exitCode(), run.err());
         List<JsonNode> results = lines(run.out());
-        assertEquals(6, results.size(), run.out());
+        assertEquals(8, results.size(), run.out());
         for (JsonNode r : results.subList(0, 2)) {
             assertEquals("ok", r.get("status").asText());
             assertTrue(List.of("REFER", "LOW", "RETAKE").contains(r.get("risk").asText()));
@@ -69,6 +71,8 @@ class ScreenCommandTest {
         assertError(results.get(3), "d_truncated.jpg", "truncated JPEG");
         assertError(results.get(4), "e_text.jpg", "not a JPEG or PNG image");
         assertError(results.get(5), "f_gray.png", "grayscale");
+        assertError(results.get(6), "g_cut_with_end_marker.jpg", "corrupt JPEG data");
+        assertError(results.get(7), "h_two_sof.jpg", "corrupt JPEG data");
     }
 
     private static void assertError(JsonNode r, String file, String reason) {
