@@ -67,12 +67,15 @@ public final class ImageDecoder {
             return new Frame(orient(turboJpeg.decodeRgb(bytes, header.width(), header.height(), name),
                     header.exifOrientation()), name);
         }
+        byte[] checked = bytes;
         if (header.format() == ImageHeader.Format.JPEG) {
             JpegIntegrity.check(bytes, name);
+        } else {
+            checked = PngIntegrity.criticalChunks(bytes, name);
         }
         Mat bgr;
         try (MatScope scope = new MatScope()) {
-            MatOfByte encoded = scope.add(new MatOfByte(bytes));
+            MatOfByte encoded = scope.add(new MatOfByte(checked));
             bgr = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
         }
         if (bgr.empty() || bgr.cols() != header.width() || bgr.rows() != header.height()) {

@@ -75,6 +75,34 @@ class ScreenCommandTest {
         assertError(results.get(7), "h_two_sof.jpg", "corrupt JPEG data");
     }
 
+    @Test
+    void libpngPrintsNothingOnTheProcessesStderr() throws Exception {
+        byte[] png;
+        try (Frame f = TestImages.lesion(160, 120, 4).toFrame("x")) {
+            png = TestImages.encode(f, ".png");
+        }
+        int[] idat = TestImages.firstIdat(png);
+        byte[] data = Arrays.copyOfRange(png, idat[0], idat[0] + idat[1]);
+        Arrays.fill(data, data.length / 3, data.length / 3 + 64, (byte) 0x5A);
+        byte[] damaged = TestImages.withPngChunk(Arrays.copyOf(png, 33), "IDAT", data);
+        damaged = Arrays.copyOf(damaged, damaged.length + 12);
+        System.arraycopy(png, png.length - 12, damaged, damaged.length - 12, 12);
+        Files.write(tmp.resolve("a_damaged_zlib.png"), damaged);
+        Files.write(tmp.resolve("b_bad_profile.png"), TestImages.withPngChunk(png, "iCCP",
+                "bad\0\0not a zlib stream".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        Path err = tmp.resolve("stderr.txt");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "screen", "--json", "--models",
+                MODELS, tmp.resolve("a_damaged_zlib.png").toString(), tmp.resolve("b_bad_profile.png").toString())
+                .redirectError(err.toFile()).redirectOutput(tmp.resolve("stdout.txt").toFile()).start();
+        assertEquals(1, child.waitFor(), Files.readString(err));
+        String stderr = Files.readString(err);
+        assertTrue(!stderr.contains("libpng"), stderr);
+        List<JsonNode> results = lines(Files.readString(tmp.resolve("stdout.txt")));
+        assertError(results.get(0), "a_damaged_zlib.png", "corrupt PNG");
+        assertEquals("ok", results.get(1).get("status").asText(), results.get(1).toString());
+    }
+
     private static void assertError(JsonNode r, String file, String reason) {
         assertEquals("error", r.get("status").asText());
         assertTrue(r.get("source").asText().endsWith(file));

@@ -94,4 +94,40 @@ public final class TestImages {
         }
         return damaged;
     }
+
+    /** The PNG with a chunk of {@code type} (and a correct CRC) inserted right after its IHDR. */
+    public static byte[] withPngChunk(byte[] png, String type, byte[] data) {
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        chunk.write(data.length >>> 24);
+        chunk.write(data.length >>> 16);
+        chunk.write(data.length >>> 8);
+        chunk.write(data.length);
+        chunk.writeBytes(typeBytes);
+        chunk.writeBytes(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        long value = crc.getValue();
+        chunk.write((int) (value >>> 24));
+        chunk.write((int) (value >>> 16));
+        chunk.write((int) (value >>> 8));
+        chunk.write((int) value);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, 33);
+        out.writeBytes(chunk.toByteArray());
+        out.write(png, 33, png.length - 33);
+        return out.toByteArray();
+    }
+
+    /** Where the PNG's first IDAT chunk's data starts and how long it is: {offset, length}. */
+    public static int[] firstIdat(byte[] png) {
+        int pos = 8;
+        while (!(png[pos + 4] == 'I' && png[pos + 5] == 'D' && png[pos + 6] == 'A' && png[pos + 7] == 'T')) {
+            pos += 12 + ((png[pos] & 0xFF) << 24 | (png[pos + 1] & 0xFF) << 16 | (png[pos + 2] & 0xFF) << 8
+                    | (png[pos + 3] & 0xFF));
+        }
+        return new int[]{pos + 8, (png[pos] & 0xFF) << 24 | (png[pos + 1] & 0xFF) << 16 | (png[pos + 2] & 0xFF) << 8
+                | (png[pos + 3] & 0xFF)};
+    }
 }
