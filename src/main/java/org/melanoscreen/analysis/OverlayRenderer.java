@@ -12,7 +12,6 @@ import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 import java.util.List;
-import java.util.Locale;
 
 /** Draws the lesion contour, the classifier's region, the risk and the probability on a frame, as PNG. */
 public final class OverlayRenderer {
@@ -42,9 +41,7 @@ public final class OverlayRenderer {
                 Imgproc.rectangle(bgr, new Point(r[0], r[1]), new Point(r[2] - 1, r[3] - 1),
                         new Scalar(255, 255, 255), Math.max(1, thickness / 2));
             }
-            String label = result.risk().name() + (result.melanomaProbability() == null ? ""
-                    : String.format(Locale.ROOT, "  p=%.2f (thr %.2f)", result.melanomaProbability(),
-                    result.referralThreshold()));
+            String label = label(result);
             double fontScale = Math.max(0.4, 0.7 * scale);
             int[] baseline = new int[1];
             Size size = Imgproc.getTextSize(label, Imgproc.FONT_HERSHEY_SIMPLEX, fontScale, thickness, baseline);
@@ -58,5 +55,11 @@ public final class OverlayRenderer {
             }
             return png.toArray();
         }
+    }
+
+    /** The overlay's caption: "LOW  p=0.1456 (refer at >= 0.146)". */
+    static String label(ScreeningResult result) {
+        return result.risk().name() + (result.melanomaProbability() == null ? ""
+                : "  " + ReferralFigures.of(result.melanomaProbability(), result.referralThreshold()).sentence());
     }
 }

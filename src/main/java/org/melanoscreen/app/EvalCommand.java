@@ -2,6 +2,7 @@ package org.melanoscreen.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.melanoscreen.analysis.ResultJson;
+import org.melanoscreen.analysis.Risk;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.eval.BinaryMetrics;
 import org.melanoscreen.eval.Dataset;
@@ -25,8 +26,9 @@ import java.util.function.IntConsumer;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate the models on a labelled data set folder (images/, optional masks/, labels.csv): "
-                + "melanoma ROC AUC with 95%% CI, operating point at the manifest threshold, calibration, and "
-                + "segmentation overlap where masks exist.")
+                + "what the device would show (REFER / LOW / RETAKE) per true class, melanoma ROC AUC with 95%% CI, "
+                + "operating point at the manifest threshold, calibration, and segmentation overlap at the masks' "
+                + "resolution where masks exist.")
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATASET-DIR")
     Path dataset;
@@ -122,6 +124,13 @@ final class EvalCommand implements Callable<Integer> {
         number(o, "dice", r.dice());
         number(o, "jaccard", r.jaccard());
         number(o, "thresholded_jaccard", r.thresholdedJaccard());
+        ObjectNode outcomes = o.putObject("device_outcomes");
+        for (boolean melanoma : new boolean[]{true, false}) {
+            ObjectNode counts = outcomes.putObject(melanoma ? "melanoma" : "not_melanoma");
+            for (Risk risk : Risk.values()) {
+                counts.put(risk.name(), r.outcomes().count(melanoma, risk));
+            }
+        }
         return o;
     }
 
@@ -134,30 +143,49 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private static void printHuman(EvalReport r) {
+        int benign = r.images() - r.failed() - r.melanomas();
         System.out.printf(Locale.ROOT, "images              %d (%d failed, %d melanoma)%n", r.images(), r.failed(),
                 r.melanomas());
-        System.out.printf(Locale.ROOT, "melanoma ROC AUC    %.4f (95%% CI %.4f-%.4f)%n", r.auc(), r.aucCi()[0],
-                r.aucCi()[1]);
-        System.out.printf(Locale.ROOT, "at threshold %.4f  sensitivity %.4f, specificity %.4f%n", r.threshold(),
-                r.sensitivity(), r.specificity());
-        System.out.printf(Locale.ROOT, "F1                  %.4f%n", r.f1());
-        System.out.printf(Locale.ROOT, "balanced accuracy   %.4f%n", r.balancedAccuracy());
-        System.out.printf(Locale.ROOT, "log-loss            %.4f%n", r.logLoss());
-        System.out.printf(Locale.ROOT, "calibration (ECE)   %.4f%n", r.ece());
+        System.out.println("device outcome      REFER    LOW RETAKE");
+        for (boolean melanoma : new boolean[]{true, false}) {
+            System.out.printf(Locale.ROOT, "  %-16s %6d %6d %6d%n", melanoma ? "melanoma" : "not melanoma",
+                    r.outcomes().count(melanoma, Risk.REFER), r.outcomes().count(melanoma, Risk.LOW),
+                    r.outcomes().count(melanoma, Risk.RETAKE));
+        }
+        System.out.printf(Locale.ROOT, "melanomas shown LOW %d of %d%n", r.outcomes().count(true, Risk.LOW),
+                r.melanomas());
+        String missing = r.melanomas() == 0 ? "n/a (no melanomas)" : benign <= 0 ? "n/a (no non-melanomas)" : null;
+        if (missing == null) {
+            System.out.printf(Locale.ROOT, "melanoma ROC AUC    %.4f (95%% CI %.4f-%.4f)%n", r.auc(), r.aucCi()[0],
+                    r.aucCi()[1]);
+        } else {
+            System.out.println("melanoma ROC AUC    " + missing);
+        }
+        System.out.printf(Locale.ROOT, "at threshold %.4f  sensitivity %s, specificity %s%n", r.threshold(),
+                figure(r.sensitivity()), figure(r.specificity()));
+        System.out.println("F1                  " + figure(r.f1()));
+        System.out.println("balanced accuracy   " + figure(r.balancedAccuracy()));
+        System.out.println("log-loss            " + figure(r.logLoss()));
+        System.out.println("calibration (ECE)   " + figure(r.ece()));
         if (r.masks() > 0) {
             System.out.printf(Locale.ROOT, "segmentation        Dice %.4f, Jaccard %.4f, thresholded Jaccard %.4f "
-                    + "(%d masks)%n", r.dice(), r.jaccard(), r.thresholdedJaccard(), r.masks());
+                    + "(%d masks, at their resolution)%n", r.dice(), r.jaccard(), r.thresholdedJaccard(), r.masks());
         } else {
             System.out.println("segmentation        n/a (no ground-truth masks)");
         }
     }
 
+    private static String figure(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "n/a";
+    }
+
     private static void writeCsv(EvalReport report, Path file) throws IOException {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file))) {
-            w.println("image_id,melanoma,melanoma_probability,mask_area,dice,jaccard,error");
+            w.println("image_id,melanoma,melanoma_probability,device_outcome,mask_area,dice,jaccard,error");
             for (EvalReport.Row r : report.rows()) {
-                w.printf(Locale.ROOT, "%s,%d,%s,%d,%s,%s,%s%n", r.id(), r.melanoma(), csvNumber(r.probability()),
-                        r.maskArea(), csvNumber(r.dice()), csvNumber(r.jaccard()),
+                w.printf(Locale.ROOT, "%s,%d,%s,%s,%d,%s,%s,%s%n", r.id(), r.melanoma(), csvNumber(r.probability()),
+                        r.outcome() == null ? "" : r.outcome().name(), r.maskArea(), csvNumber(r.dice()),
+                        csvNumber(r.jaccard()),
                         r.error() == null ? "" : '"' + r.error().replace("\"", "'") + '"');
             }
         }

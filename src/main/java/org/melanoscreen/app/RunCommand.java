@@ -95,8 +95,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             throw new SetupException(e.getMessage(), e);
         }
         Appliance appliance = build(config, data.path());
-        hardware.attach(appliance, config.text("device.id"), ServiceParts.modelFolders(config).stream()
-                .map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.joining(",")));
+        hardware.attach(appliance, config.text("device.id"), ServiceParts.modelIds(config));
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
         appliance.addListener(new SystemdStateReporter(systemd));
         ResultTap tap = new ResultTap();

@@ -1,10 +1,14 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.model.Manifest;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.store.StoreSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +22,24 @@ final class ServiceParts {
     static List<Path> modelFolders(ServiceConfig config) {
         return config.text("models").isEmpty() ? List.of(ModelOptions.defaultModels())
                 : Arrays.stream(config.text("models").split(",")).map(String::trim).map(Path::of).toList();
+    }
+
+    /**
+     * The model ids for the ready screen, as their manifests name them ("lesion-seg-mnv2-unet melanoma-cls-mnv2");
+     * a folder that cannot be read is named by its path (the self-test then reports it).
+     */
+    static String modelIds(ServiceConfig config) {
+        List<String> ids = new ArrayList<>();
+        for (Path location : modelFolders(config)) {
+            try {
+                for (Path folder : ModelSet.folders(location)) {
+                    ids.add(Manifest.read(folder).id());
+                }
+            } catch (ModelException e) {
+                ids.add(location.toString());
+            }
+        }
+        return String.join(" ", ids);
     }
 
     static SessionSettings sessionSettings(ServiceConfig config) {

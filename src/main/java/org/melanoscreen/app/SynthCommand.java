@@ -17,7 +17,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = "Write synthetic lesion images (and their masks) for demos and tests: no patient data needed.")
+        description = "Write synthetic lesion images for demos and tests in the data set layout eval reads: "
+                + "images/, masks/<id>_segmentation.png and labels.csv (image_id,melanoma; 0 for every image: a "
+                + "synthetic lesion has no diagnosis). No patient data needed.")
 final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder to write into.")
     Path out;
@@ -47,6 +49,7 @@ final class SynthCommand implements Callable<Integer> {
         }
         Files.createDirectories(out.resolve("images"));
         Files.createDirectories(out.resolve("masks"));
+        StringBuilder labels = new StringBuilder("image_id,melanoma\n");
         for (int i = 0; i < count; i++) {
             SyntheticLesion.Spec spec = SyntheticLesion.Spec.defaults(width, height, seed + i).withHairs(hairs);
             SyntheticLesion lesion = SyntheticLesion.generate(vignette ? spec.withVignette() : spec);
@@ -63,7 +66,9 @@ final class SynthCommand implements Callable<Integer> {
                 mask.put(0, 0, pixels);
                 write(out.resolve("masks").resolve(id + "_segmentation.png"), mask);
             }
+            labels.append(id).append(",0\n");
         }
+        Files.writeString(out.resolve("labels.csv"), labels);
         System.err.printf(Locale.ROOT, "%d synthetic images in %s%n", count, out.resolve("images"));
         return 0;
     }

@@ -1,5 +1,6 @@
 package org.melanoscreen.device;
 
+import org.melanoscreen.analysis.ReferralFigures;
 import org.melanoscreen.analysis.Risk;
 
 import java.util.ArrayList;
@@ -61,6 +62,11 @@ public sealed interface DisplayScreen {
      * @param diameter    the lesion's diameter in words ("6.2 mm", "210 px"), null when no lesion was found
      */
     record Result(Risk risk, Float probability, double threshold, String diameter) implements DisplayScreen {
+        /** The probability and threshold as printed; only where there is a probability. */
+        public ReferralFigures figures() {
+            return ReferralFigures.of(probability, threshold);
+        }
+
         public String name() {
             return "result-" + risk.name().toLowerCase(Locale.ROOT);
         }
@@ -68,8 +74,7 @@ public sealed interface DisplayScreen {
         public List<String> lines() {
             List<String> lines = new ArrayList<>();
             lines.add(risk.name());
-            lines.add(probability == null ? "no probability"
-                    : String.format(Locale.ROOT, "p=%.2f refer>=%.2f", probability, threshold));
+            lines.add(probability == null ? "no probability" : figures().compact());
             if (diameter != null) {
                 lines.add("diameter " + diameter);
             }

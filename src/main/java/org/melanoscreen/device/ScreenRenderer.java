@@ -1,5 +1,7 @@
 package org.melanoscreen.device;
 
+import org.melanoscreen.analysis.ReferralFigures;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -68,15 +70,16 @@ public final class ScreenRenderer {
         }
     }
 
-    private static void ready(Graphics2D g, DisplayScreen.Ready r, boolean tall) {
+    private void ready(Graphics2D g, DisplayScreen.Ready r, boolean tall) {
         int y = headline(g, "READY", tall);
         if (tall) {
             text(g, "press to capture", y + 4);
-            text(g, r.deviceId(), 46);
-            text(g, "models " + r.models(), 56);
+            text(g, r.deviceId(), 34);
+            paragraph(g, wrap(r.models(), CHARS), 46);
         } else {
-            text(g, r.deviceId(), y + 2);
-            text(g, r.models(), y + 2 + LINE);
+            int left = besideHeadline("READY");
+            BitmapFont.draw(g, fit(r.deviceId(), 1, (MonoFrame.WIDTH - left + 1) / BitmapFont.ADVANCE), left, 4, 1);
+            paragraph(g, wrap(r.models(), CHARS), y + 2);
         }
     }
 
@@ -95,11 +98,10 @@ public final class ScreenRenderer {
 
     private static void result(Graphics2D g, DisplayScreen.Result r, boolean tall) {
         int y = headline(g, r.risk().name(), tall);
-        String p = r.probability() == null ? null : String.format(Locale.ROOT, "%.2f", r.probability());
+        ReferralFigures figures = r.probability() == null ? null : r.figures();
         if (tall) {
-            text(g, p == null ? "no probability" : "p=" + p + " refer>=" + String.format(Locale.ROOT, "%.2f",
-                    r.threshold()), y + 4);
-            if (p != null) {
+            text(g, figures == null ? "no probability" : figures.compact(), y + 4);
+            if (figures != null) {
                 bar(g, 37, 8, r.probability());
                 threshold(g, 37, 8, r.threshold(), true);
             }
@@ -107,9 +109,9 @@ public final class ScreenRenderer {
                 text(g, "diameter " + r.diameter(), 52);
             }
         } else {
-            String right = p == null ? "p=?" : "p=" + p;
+            String right = figures == null ? "p=?" : figures.probability();
             BitmapFont.draw(g, right, MonoFrame.WIDTH - BitmapFont.width(right, 1), 4, 1);
-            if (p != null) {
+            if (figures != null) {
                 bar(g, 17, 6, r.probability());
                 threshold(g, 17, 6, r.threshold(), false);
             }
@@ -131,18 +133,35 @@ public final class ScreenRenderer {
     }
 
     private void fault(Graphics2D g, DisplayScreen.Fault f, boolean tall) {
-        int y = headline(g, "FAULT", tall) + (tall ? 4 : 3);
+        int y = headline(g, "FAULT", tall);
+        List<String> lines = faultLines(f, tall);
         if (tall) {
-            text(g, f.label(), y);
-            paragraph(g, wrap(f.action(), CHARS), y + LINE);
+            paragraph(g, lines, y + 1);
         } else {
-            int left = BitmapFont.width("FAULT", 2) + 2 * BitmapFont.ADVANCE;
-            List<String> label = wrap(f.label(), (MonoFrame.WIDTH - left + 1) / BitmapFont.ADVANCE);
-            for (int i = 0; i < Math.min(2, label.size()); i++) {
-                BitmapFont.draw(g, label.get(i), left, i * LINE, 1);
+            int left = besideHeadline("FAULT");
+            for (int i = 0; i < Math.min(2, lines.size()); i++) {
+                BitmapFont.draw(g, lines.get(i), left, i * LINE, 1);
             }
-            paragraph(g, wrap(f.action(), CHARS), y);
+            paragraph(g, lines.subList(Math.min(2, lines.size()), lines.size()), y + 2);
         }
+    }
+
+    /**
+     * The fault's label, then what to do, word-wrapped into the room there is: on 128x64 full lines below the
+     * headline; on 128x32 first the two short lines beside it, then full lines below.
+     */
+    static List<String> faultLines(DisplayScreen.Fault f, boolean tall) {
+        int beside = (MonoFrame.WIDTH - besideHeadline("FAULT") + 1) / BitmapFont.ADVANCE;
+        List<String> lines = new ArrayList<>(wrap(f.label(), tall ? CHARS : beside));
+        int besideLeft = tall ? 0 : Math.max(0, 2 - lines.size());
+        List<String> action = wrap(f.action(), beside, besideLeft, CHARS);
+        lines.addAll(action);
+        return lines;
+    }
+
+    /** Where text beside a small-display headline starts: two character cells right of it. */
+    private static int besideHeadline(String word) {
+        return BitmapFont.width(word, 2) + 2 * BitmapFont.ADVANCE;
     }
 
     /** The big word; returns the first free row below it. */
@@ -189,26 +208,33 @@ public final class ScreenRenderer {
     }
 
     private static String fit(String s, int scale) {
-        int max = (MonoFrame.WIDTH / scale + 1) / BitmapFont.ADVANCE;
+        return fit(s, scale, (MonoFrame.WIDTH / scale + 1) / BitmapFont.ADVANCE);
+    }
+
+    private static String fit(String s, int scale, int max) {
         return s.length() <= max ? s : s.substring(0, max - 2) + "..";
     }
 
     /** Greedy word wrap to {@code chars} a line; a word longer than a line is cut. */
     static List<String> wrap(String s, int chars) {
+        return wrap(s, chars, 0, chars);
+    }
+
+    /** Greedy word wrap: the first {@code narrowLines} lines hold {@code narrow} characters, the rest {@code chars}. */
+    static List<String> wrap(String s, int narrow, int narrowLines, int chars) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : s.trim().split("\\s+")) {
-            while (word.length() > chars) {
-                if (!line.isEmpty()) {
-                    lines.add(line.toString());
-                    line.setLength(0);
-                }
-                lines.add(word.substring(0, chars));
-                word = word.substring(chars);
-            }
-            if (!line.isEmpty() && line.length() + 1 + word.length() > chars) {
+            int room = lines.size() < narrowLines ? narrow : chars;
+            if (!line.isEmpty() && line.length() + 1 + word.length() > room) {
                 lines.add(line.toString());
                 line.setLength(0);
+                room = lines.size() < narrowLines ? narrow : chars;
+            }
+            while (word.length() > room) {
+                lines.add(word.substring(0, room));
+                word = word.substring(room);
+                room = lines.size() < narrowLines ? narrow : chars;
             }
             if (!line.isEmpty()) {
                 line.append(' ');

@@ -3,6 +3,7 @@ package org.melanoscreen.eval;
 import org.melanoscreen.analysis.PreparedFrame;
 import org.melanoscreen.analysis.ReadAhead;
 import org.melanoscreen.analysis.ScreeningPipeline;
+import org.melanoscreen.analysis.ScreeningResult;
 import org.melanoscreen.analysis.StageTimings;
 import org.melanoscreen.imaging.BinaryMask;
 import org.melanoscreen.imaging.Frame;
@@ -17,9 +18,12 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Runs the device pipeline over a labelled data set and computes the figures of {@link EvalReport}.
- * Unlike the device, evaluation classifies every image: with an empty mask the classifier sees the whole frame,
- * so every labelled image counts (as the recipe's evaluation does).
+ * Runs the device pipeline over a labelled data set and computes the figures of {@link EvalReport}: what the
+ * device decides for each image (REFER / LOW / RETAKE, as {@code screen} would) and the model scores. Unlike
+ * the device, evaluation scores every image: where the device gives no probability the classifier still sees the
+ * region the mask gives (the whole frame when no lesion was found), so every labelled image counts in the AUC (as
+ * the recipe's evaluation does). Segmentation is scored against the
+ * ground truth at its own resolution.
  */
 public final class Evaluator {
     private final ScreeningPipeline pipeline;
@@ -44,23 +48,31 @@ public final class Evaluator {
     private EvalReport.Row evaluate(Dataset.Item item, ReadAhead frames) {
         try (PreparedFrame prepared = frames.next(new StageTimings())) {
             ScreeningPipeline.Segmentation seg = pipeline.segment(prepared, new StageTimings());
-            Frame frame = prepared.screened();
-            Classifier classifier = pipeline.classifier();
-            int[] region = classifier.region(frame, seg.mask());
-            float probability = classifier.classify(frame, region, seg.mask(), () -> { }).melanomaProbability();
+            ScreeningResult device = pipeline.complete(prepared, seg, null, new StageTimings());
+            float probability = device.melanomaProbability() != null ? device.melanomaProbability()
+                    : scoredProbability(prepared.screened(), seg.mask());
             double dice = Double.NaN;
             double jaccard = Double.NaN;
             if (item.mask() != null) {
-                BinaryMask truth = MaskFiles.read(item.mask(), seg.mask().width(), seg.mask().height());
-                double[] overlap = SegmentationMetrics.overlap(seg.mask(), truth);
+                double[] overlap = SegmentationMetrics.overlapAtTruthResolution(seg.mask(), MaskFiles.read(item.mask()));
                 dice = overlap[0];
                 jaccard = overlap[1];
             }
-            return new EvalReport.Row(item.id(), item.melanoma(), probability, seg.mask().area(), dice, jaccard, null);
+            return new EvalReport.Row(item.id(), item.melanoma(), probability, device.risk(), seg.mask().area(),
+                    dice, jaccard, null);
         } catch (ImageException | ModelException | IOException e) {
-            return new EvalReport.Row(item.id(), item.melanoma(), Double.NaN, 0, Double.NaN, Double.NaN,
+            return new EvalReport.Row(item.id(), item.melanoma(), Double.NaN, null, 0, Double.NaN, Double.NaN,
                     e.getMessage());
         }
+    }
+
+    /**
+     * The classifier's probability for an image the device gave none (no lesion in view, or out of distribution):
+     * on the region the mask gives, which for an empty mask is the whole frame, as the recipe scores it.
+     */
+    private float scoredProbability(Frame frame, BinaryMask mask) throws ModelException {
+        Classifier classifier = pipeline.classifier();
+        return classifier.classify(frame, classifier.region(frame, mask), mask, () -> { }).melanomaProbability();
     }
 
     static EvalReport summarise(List<EvalReport.Row> rows, int labelProblems, double threshold) {
@@ -89,6 +101,7 @@ public final class Evaluator {
                 mean(dice),
                 mean(jaccard),
                 mean(java.util.Arrays.stream(jaccard).map(SegmentationMetrics::thresholdedJaccard).toArray()),
+                EvalReport.Outcomes.of(rows),
                 List.copyOf(rows));
     }
 

@@ -12,10 +12,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Draws a ROC curve as a PNG with headless Java2D. */
+/** Draws a ROC curve as a PNG with headless Java2D: axes numbered every 0.2, AUC with CI, the referral point. */
 public final class RocPlot {
-    private static final int SIZE = 520;
-    private static final int MARGIN = 60;
+    static final int SIZE = 520;
+    static final int MARGIN = 60;
+    private static final int TICK_LABEL_GAP = 16;
 
     private RocPlot() {
     }
@@ -60,6 +61,16 @@ public final class RocPlot {
             g.setColor(Color.BLACK);
             g.setStroke(new BasicStroke(1f));
             g.drawRect(MARGIN, MARGIN, plot, plot);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            for (int i = 0; i <= 10; i += 2) {
+                String tick = String.format(Locale.ROOT, "%.1f", i / 10.0);
+                int width = g.getFontMetrics().stringWidth(tick);
+                int p = i * plot / 10;
+                g.drawLine(MARGIN + p, MARGIN + plot, MARGIN + p, MARGIN + plot + 4);
+                g.drawString(tick, MARGIN + p - width / 2, MARGIN + plot + TICK_LABEL_GAP);
+                g.drawLine(MARGIN - 4, MARGIN + plot - p, MARGIN, MARGIN + plot - p);
+                g.drawString(tick, MARGIN - 6 - width, MARGIN + plot - p + 4);
+            }
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             g.drawString("false positive rate (1 - specificity)", MARGIN + plot / 2 - 110, SIZE - 20);
             g.rotate(-Math.PI / 2);

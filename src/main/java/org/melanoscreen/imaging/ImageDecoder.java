@@ -10,8 +10,8 @@ import java.nio.file.Path;
 
 /**
  * Decodes dermoscopic images (JPEG, PNG) into 8-bit RGB {@link Frame}s, honouring EXIF orientation, and
- * refuses anything the screening models were not made for: other formats, truncated or corrupt data,
- * grayscale, 16-bit, alpha channels and images too large to decode safely.
+ * refuses anything the screening models were not made for: other formats, truncated or corrupt data (also
+ * where a decoder would only warn and fill the rest of the frame with grey), grayscale, 16-bit, alpha channels and images too large to decode safely.
  */
 public final class ImageDecoder {
     /** The default limit: 8000 x 6000, far above any dermatoscope, far below what would exhaust memory. */
@@ -52,9 +52,15 @@ public final class ImageDecoder {
             return new Frame(orient(turboJpeg.decodeRgb(bytes, header.width(), header.height(), name),
                     header.exifOrientation()), name);
         }
+        byte[] checked = bytes;
+        if (header.format() == ImageHeader.Format.JPEG) {
+            JpegIntegrity.check(bytes, name);
+        } else {
+            checked = PngIntegrity.criticalChunks(bytes, name);
+        }
         Mat bgr;
         try (MatScope scope = new MatScope()) {
-            MatOfByte encoded = scope.add(new MatOfByte(bytes));
+            MatOfByte encoded = scope.add(new MatOfByte(checked));
             bgr = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
         }
         if (bgr.empty() || bgr.cols() != header.width() || bgr.rows() != header.height()) {

@@ -21,6 +21,8 @@ final class TurboJpeg {
     private static final int FLAG_ACCURATE_DCT = 4096;
     /** Refuses progressive JPEGs with absurd scan counts, a known way to make a decoder spin for minutes. */
     private static final int FLAG_LIMIT_SCANS = 32768;
+    /** Makes libjpeg's warnings (damaged or missing scan data, filled with grey) fatal, so they are refused. */
+    private static final int FLAG_STOP_ON_WARNING = 8192;
     private static final int ERROR_WARNING = 0;
 
     /** The few TurboJPEG 2.x functions used here; libjpeg-turbo 3 still exports them. */
@@ -68,8 +70,9 @@ final class TurboJpeg {
 
     /**
      * Decodes a JPEG whose header said {@code width x height} into a new 8-bit RGB Mat, straight into the Mat's
-     * memory. Data the library cannot decode, or whose size disagrees with the header, is an ImageException;
-     * like OpenCV and PIL, a decode that completes with a warning (for example extraneous bytes) is kept.
+     * memory. Data the library cannot decode, whose size disagrees with the header, or that it decodes only with
+     * a warning (premature end of data, extraneous bytes, a second frame header: the rest of the frame would be
+     * grey or garbled) is an ImageException naming the file and libjpeg's message.
      */
     Mat decodeRgb(byte[] jpeg, int width, int height, String name) throws ImageException {
         Pointer handle = api.tjInitDecompress();
@@ -89,14 +92,14 @@ final class TurboJpeg {
             }
             Mat rgb = new Mat(height, width, CvType.CV_8UC3);
             int status = api.tjDecompress2(handle, jpeg, size, new Pointer(rgb.dataAddr()), width, width * 3, height,
-                    PIXEL_FORMAT_RGB, FLAG_ACCURATE_DCT | FLAG_LIMIT_SCANS);
-            if (status != 0 && api.tjGetErrorCode(handle) != ERROR_WARNING) {
-                ImageException failure = corrupt(handle, name);
+                    PIXEL_FORMAT_RGB, FLAG_ACCURATE_DCT | FLAG_LIMIT_SCANS | FLAG_STOP_ON_WARNING);
+            if (status != 0) {
+                ImageException failure = api.tjGetErrorCode(handle) == ERROR_WARNING
+                        ? new ImageException(name + ": corrupt JPEG data, not screened (libjpeg-turbo warning: "
+                                + api.tjGetErrorStr2(handle) + ")")
+                        : corrupt(handle, name);
                 rgb.release();
                 throw failure;
-            }
-            if (status != 0) {
-                Logger.warn("{}: JPEG decoded with a warning: {}", name, api.tjGetErrorStr2(handle));
             }
             return rgb;
         } finally {

@@ -24,7 +24,7 @@ public final class ModelSet implements AutoCloseable {
     public static ModelSet load(List<Path> locations, SessionSettings settings) throws ModelException {
         List<Path> folders = new ArrayList<>();
         for (Path location : locations) {
-            folders.addAll(modelFolders(location));
+            folders.addAll(folders(location));
         }
         List<OnnxModel> loaded = new ArrayList<>();
         try {
@@ -59,7 +59,8 @@ public final class ModelSet implements AutoCloseable {
         return next;
     }
 
-    private static List<Path> modelFolders(Path location) throws ModelException {
+    /** The model folders at {@code location}: itself when it holds a manifest, else its sub-folders that do. */
+    public static List<Path> folders(Path location) throws ModelException {
         if (!Files.isDirectory(location)) {
             throw new ModelException(location + ": model folder missing");
         }

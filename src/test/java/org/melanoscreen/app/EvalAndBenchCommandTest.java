@@ -59,6 +59,21 @@ class EvalAndBenchCommandTest {
         assertTrue(run.out().contains("maybe"), run.out());
         List<String> csv = Files.readAllLines(out.resolve("per_image.csv"));
         assertEquals(1 + 7, csv.size(), "header + 6 images + the missing one");
+        JsonNode outcomes = report.get("device_outcomes");
+        int[] counted = new int[2];
+        for (String row : csv.subList(1, csv.size())) {
+            String[] cells = row.split(",");
+            if (!cells[3].isEmpty()) {
+                counted[Integer.parseInt(cells[1])]++;
+                assertTrue(List.of("REFER", "LOW", "RETAKE").contains(cells[3]), row);
+            }
+        }
+        for (int melanoma = 0; melanoma < 2; melanoma++) {
+            JsonNode counts = outcomes.get(melanoma == 1 ? "melanoma" : "not_melanoma");
+            assertEquals(counted[melanoma], counts.get("REFER").asInt() + counts.get("LOW").asInt()
+                    + counts.get("RETAKE").asInt(), "outcomes of class " + melanoma);
+        }
+        assertEquals(3 + 3, counted[0] + counted[1], "every evaluated image has a device outcome");
         assertTrue(Files.size(out.resolve("roc.png")) > 1000);
     }
 
@@ -101,6 +116,28 @@ class EvalAndBenchCommandTest {
         Map<String, String> evaluated = evalProbabilities(clean);
         screened.forEach((id, p) -> assertEquals(p, evaluated.get(id), id));
         assertNotEquals(evalProbabilities(raw), evaluated, "hairs change the tiny classifier's output");
+    }
+
+    @Test
+    void synthOutputFeedsEvalWhichSaysWhatTheDeviceWouldDo() throws Exception {
+        Path data = tmp.resolve("synth");
+        assertEquals(0, Cli.run("synth", "--out", data.toString(), "--count", "5", "--width", "160", "--height", "120")
+                .exitCode());
+        List<String> labels = Files.readAllLines(data.resolve("labels.csv"));
+        assertEquals(List.of("image_id,melanoma", "synthetic_0000,0", "synthetic_0001,0", "synthetic_0002,0",
+                "synthetic_0003,0", "synthetic_0004,0"), labels);
+        Path out = tmp.resolve("synth-report");
+        Cli.Run run = Cli.run("eval", "--models", MODELS, "--out", out.toString(), data.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("melanoma ROC AUC    n/a (no melanomas)"), run.out());
+        assertTrue(!run.out().contains("NaN"), run.out());
+        assertTrue(run.out().contains("device outcome      REFER    LOW RETAKE"), run.out());
+        assertTrue(run.out().contains("melanomas shown LOW 0 of 0"), run.out());
+        assertTrue(run.out().contains("(5 masks, at their resolution)"), run.out());
+        String line = run.out().lines().filter(l -> l.startsWith("  not melanoma")).findFirst().orElseThrow();
+        int total = java.util.Arrays.stream(line.substring(16).trim().split("\\s+")).mapToInt(Integer::parseInt).sum();
+        assertEquals(5, total, line);
+        assertTrue(Files.readAllLines(out.resolve("per_image.csv")).get(0).contains(",device_outcome,"));
     }
 
     @Test

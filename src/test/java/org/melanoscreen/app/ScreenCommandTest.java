@@ -54,11 +54,13 @@ class ScreenCommandTest {
         Mat gray = new Mat(64, 64, CvType.CV_8UC1, new Scalar(90));
         Files.write(tmp.resolve("f_gray.png"), TestImages.encodeRaw(gray, ".png"));
         gray.release();
+        Files.write(tmp.resolve("g_cut_with_end_marker.jpg"), TestImages.cutWithEndMarker(jpeg, 0.6));
+        Files.write(tmp.resolve("h_two_sof.jpg"), TestImages.withSecondFrameHeader(jpeg));
 
         Cli.Run run = Cli.run("screen", "--json", "--models", MODELS, tmp.toString());
         assertEquals(1, run.exitCode(), run.err());
         List<JsonNode> results = lines(run.out());
-        assertEquals(6, results.size(), run.out());
+        assertEquals(8, results.size(), run.out());
         for (JsonNode r : results.subList(0, 2)) {
             assertEquals("ok", r.get("status").asText());
             assertTrue(List.of("REFER", "LOW", "RETAKE").contains(r.get("risk").asText()));
@@ -69,6 +71,36 @@ class ScreenCommandTest {
         assertError(results.get(3), "d_truncated.jpg", "truncated JPEG");
         assertError(results.get(4), "e_text.jpg", "not a JPEG or PNG image");
         assertError(results.get(5), "f_gray.png", "grayscale");
+        assertError(results.get(6), "g_cut_with_end_marker.jpg", "corrupt JPEG data");
+        assertError(results.get(7), "h_two_sof.jpg", "corrupt JPEG data");
+    }
+
+    @Test
+    void libpngPrintsNothingOnTheProcessesStderr() throws Exception {
+        byte[] png;
+        try (Frame f = TestImages.lesion(160, 120, 4).toFrame("x")) {
+            png = TestImages.encode(f, ".png");
+        }
+        int[] idat = TestImages.firstIdat(png);
+        byte[] data = Arrays.copyOfRange(png, idat[0], idat[0] + idat[1]);
+        Arrays.fill(data, data.length / 3, data.length / 3 + 64, (byte) 0x5A);
+        byte[] damaged = TestImages.withPngChunk(Arrays.copyOf(png, 33), "IDAT", data);
+        damaged = Arrays.copyOf(damaged, damaged.length + 12);
+        System.arraycopy(png, png.length - 12, damaged, damaged.length - 12, 12);
+        Files.write(tmp.resolve("a_damaged_zlib.png"), damaged);
+        Files.write(tmp.resolve("b_bad_profile.png"), TestImages.withPngChunk(png, "iCCP",
+                "bad\0\0not a zlib stream".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        Path err = tmp.resolve("stderr.txt");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "screen", "--json", "--models",
+                MODELS, tmp.resolve("a_damaged_zlib.png").toString(), tmp.resolve("b_bad_profile.png").toString())
+                .redirectError(err.toFile()).redirectOutput(tmp.resolve("stdout.txt").toFile()).start();
+        assertEquals(1, child.waitFor(), Files.readString(err));
+        String stderr = Files.readString(err);
+        assertTrue(!stderr.contains("libpng"), stderr);
+        List<JsonNode> results = lines(Files.readString(tmp.resolve("stdout.txt")));
+        assertError(results.get(0), "a_damaged_zlib.png", "corrupt PNG");
+        assertEquals("ok", results.get(1).get("status").asText(), results.get(1).toString());
     }
 
     private static void assertError(JsonNode r, String file, String reason) {

@@ -29,9 +29,10 @@ class DisplaySnapshotTest {
 
     static Map<String, DisplayScreen> screens() {
         Map<String, DisplayScreen> s = new LinkedHashMap<>();
-        s.put("ready", new DisplayScreen.Ready("melanoscreen-07", "seg-v3 cls-v2"));
+        s.put("ready", new DisplayScreen.Ready("melanoscreen-07", "lesion-seg-mnv2-unet melanoma-cls-mnv2"));
         s.put("busy", new DisplayScreen.Busy("Analysing", "analysing 5 frames", 2, 3));
         s.put("result-low", new DisplayScreen.Result(Risk.LOW, 0.12f, 0.30, "4.8 mm"));
+        s.put("result-low-near-threshold", new DisplayScreen.Result(Risk.LOW, 0.1456f, 0.146, "5.1 mm"));
         s.put("result-refer", new DisplayScreen.Result(Risk.REFER, 0.71f, 0.30, "7.4 mm"));
         s.put("result-retake", new DisplayScreen.Result(Risk.RETAKE, 0.22f, 0.30, "212 px"));
         s.put("retake", new DisplayScreen.Retake(List.of("out of focus (sharpness 0.092)",

@@ -130,6 +130,40 @@ class ImageDecoderTest {
     }
 
     @Test
+    void ancillaryPngChunksDoNotChangeThePixels() throws Exception {
+        try (Frame f = TestImages.lesion(64, 48, 6).toFrame("x")) {
+            byte[] png = TestImages.encode(f, ".png");
+            byte[] withText = TestImages.withPngChunk(png, "tEXt", "Comment\0from a dermatoscope".getBytes(
+                    StandardCharsets.ISO_8859_1));
+            byte[] withBadProfile = TestImages.withPngChunk(png, "iCCP", "bad\0\0not a zlib stream".getBytes(
+                    StandardCharsets.ISO_8859_1));
+            try (Frame a = decoder.decode(png, "plain.png"); Frame b = decoder.decode(withText, "text.png");
+                 Frame c = decoder.decode(withBadProfile, "profile.png")) {
+                assertTrue(Arrays.equals(a.rgbBytes(), b.rgbBytes()) && Arrays.equals(a.rgbBytes(), c.rgbBytes()));
+            }
+        }
+    }
+
+    @Test
+    void damagedPngImageDataIsRefusedBeforeLibpngSeesIt() throws Exception {
+        try (Frame f = TestImages.lesion(96, 64, 7).toFrame("x")) {
+            byte[] png = TestImages.encode(f, ".png");
+            int[] idat = TestImages.firstIdat(png);
+            byte[] flipped = png.clone();
+            flipped[idat[0] + idat[1] / 2] ^= 0x40;
+            assertTrue(failure(flipped, "flipped.png").endsWith("(IDAT chunk fails its CRC check)"));
+
+            byte[] data = Arrays.copyOfRange(png, idat[0], idat[0] + idat[1]);
+            byte[] head = Arrays.copyOf(png, idat[0] - 8);
+            byte[] cut = TestImages.withPngChunk(Arrays.copyOf(head, 33), "IDAT",
+                    Arrays.copyOf(data, data.length * 6 / 10));
+            byte[] cutWithEnd = Arrays.copyOf(cut, cut.length + 12);
+            System.arraycopy(png, png.length - 12, cutWithEnd, cut.length, 12);
+            assertTrue(failure(cutWithEnd, "cut.png").contains("image data ends early"), "cut at 60% with IEND");
+        }
+    }
+
+    @Test
     void hugeDimensionsAreRefusedBeforeDecoding() {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         png.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R',
