@@ -1,6 +1,8 @@
 package org.melanoscreen.analysis;
 
 import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.model.Manifest;
+import org.melanoscreen.model.ModelException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +20,9 @@ public final class RiskPolicy {
     }
 
     public RiskPolicy(double referralThreshold, double minAreaFraction, double maxAreaFraction) {
-        if (!(referralThreshold > 0 && referralThreshold <= 1)) {
-            throw new IllegalArgumentException("referral threshold must be in (0, 1], was " + referralThreshold);
+        String refused = refusedThreshold(referralThreshold);
+        if (refused != null) {
+            throw new IllegalArgumentException("referral threshold " + refused);
         }
         if (!(minAreaFraction >= 0 && minAreaFraction < maxAreaFraction && maxAreaFraction <= 1)) {
             throw new IllegalArgumentException("lesion area range must satisfy 0 <= min < max <= 1");
@@ -27,6 +30,26 @@ public final class RiskPolicy {
         this.referralThreshold = referralThreshold;
         this.minAreaFraction = minAreaFraction;
         this.maxAreaFraction = maxAreaFraction;
+    }
+
+    /**
+     * The policy with the classifier's referral threshold; a threshold the policy refuses is a model problem that
+     * names the manifest (the device then FAULTs instead of screening with it).
+     */
+    public static RiskPolicy forClassifier(Manifest classifier, double minAreaFraction, double maxAreaFraction)
+            throws ModelException {
+        double threshold = classifier.referral().threshold();
+        String refused = refusedThreshold(threshold);
+        if (refused != null) {
+            throw new ModelException(classifier.folder().resolve(Manifest.FILE_NAME) + ": thresholds.referral "
+                    + refused + "; the risk policy cannot screen with it");
+        }
+        return new RiskPolicy(threshold, minAreaFraction, maxAreaFraction);
+    }
+
+    /** Why the policy refuses a referral threshold, or null: 0 would refer everything, above 1 nothing. */
+    private static String refusedThreshold(double threshold) {
+        return threshold > 0 && threshold <= 1 ? null : "must be in (0, 1], was " + threshold;
     }
 
     /** Reasons why the segmented lesion cannot support a LOW result; empty when it was found cleanly. */

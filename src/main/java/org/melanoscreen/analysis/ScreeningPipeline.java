@@ -53,12 +53,12 @@ public final class ScreeningPipeline implements AutoCloseable {
 
     /**
      * The pipeline for a model set as the command line and the service both configure it: the referral threshold
-     * comes from the classifier's manifest.
+     * comes from the classifier's manifest, and one the policy refuses is a {@link ModelException}.
      */
     public static ScreeningPipeline forModels(ModelSet models, Double pixelPitchMm, double minLesionArea,
-                                              double maxLesionArea, QualitySettings quality, boolean hairRemoval) {
-        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold(), minLesionArea,
-                maxLesionArea);
+                                              double maxLesionArea, QualitySettings quality, boolean hairRemoval)
+            throws ModelException {
+        RiskPolicy policy = RiskPolicy.forClassifier(models.classifier().manifest(), minLesionArea, maxLesionArea);
         return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(pixelPitchMm), policy, quality,
                 hairRemoval);
     }

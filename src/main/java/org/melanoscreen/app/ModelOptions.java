@@ -59,7 +59,7 @@ public final class ModelOptions {
         return ModelSet.load(modelLocations(), sessionSettings());
     }
 
-    public ScreeningPipeline pipeline(ModelSet models) {
+    public ScreeningPipeline pipeline(ModelSet models) throws ModelException {
         return ScreeningPipeline.forModels(models, pixelPitchMm, minLesionArea, maxLesionArea, QualitySettings.DEFAULT,
                 hairRemoval);
     }

@@ -1,8 +1,14 @@
 package org.melanoscreen.analysis;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.model.Manifest;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.TinyModels;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,5 +73,18 @@ class RiskPolicyTest {
     void rejectsNonsenseConfiguration() {
         assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(0, 0.01, 0.8));
         assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(0.5, 0.9, 0.8));
+    }
+
+    @Test
+    void aClassifierThresholdThePolicyRefusesIsAModelProblemNamingTheManifest(@TempDir Path tmp) throws Exception {
+        Path zero = TinyModels.editedCopy(TinyModels.CLS, tmp,
+                m -> ((ObjectNode) m.get("thresholds")).put("referral", 0.0));
+        ModelException e = assertThrows(ModelException.class,
+                () -> RiskPolicy.forClassifier(Manifest.read(zero), 0.01, 0.85));
+        assertEquals(zero.resolve("manifest.json") + ": thresholds.referral must be in (0, 1], was 0.0; the risk "
+                + "policy cannot screen with it", e.getMessage());
+        Manifest shipped = Manifest.read(TinyModels.CLS);
+        assertEquals(shipped.referral().threshold(),
+                RiskPolicy.forClassifier(shipped, 0.01, 0.85).referralThreshold());
     }
 }
