@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The model folders this software may screen with, by {@link ModelFolderDigest}. The build writes the digest of
@@ -23,16 +23,15 @@ import java.util.Map;
 public final class ApprovedModels {
     public static final String RESOURCE = "org/melanoscreen/model/approved-model-folders.txt";
 
-    /** Digest to what it was approved as (model id, version and folder name at build time). */
-    private final Map<String, String> approved;
+    private final Set<String> digests;
 
-    private ApprovedModels(Map<String, String> approved) {
-        this.approved = Map.copyOf(approved);
+    private ApprovedModels(Set<String> digests) {
+        this.digests = Set.copyOf(digests);
     }
 
     /** The folders the build approved: every {@value #RESOURCE} on the class path. */
     public static ApprovedModels builtIn() {
-        Map<String, String> approved = new LinkedHashMap<>();
+        Set<String> approved = new HashSet<>();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {
             Enumeration<URL> lists = (loader != null ? loader : ApprovedModels.class.getClassLoader())
@@ -48,29 +47,29 @@ public final class ApprovedModels {
         return new ApprovedModels(approved);
     }
 
-    private static void parse(String list, Map<String, String> into) {
+    /** Each line: a digest, then what it was approved as (model id, version, folder) for the reader. */
+    private static void parse(String list, Set<String> into) {
         for (String line : list.split("\n")) {
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                 continue;
             }
-            String[] parts = trimmed.split("\\s+", 2);
-            into.put(parts[0], parts.length > 1 ? parts[1] : "");
+            into.add(trimmed.split("\\s+", 2)[0]);
         }
     }
 
-    /** These approvals and the folder {@code digest} as well. */
-    public ApprovedModels plus(String digest, String what) {
-        Map<String, String> more = new LinkedHashMap<>(approved);
-        more.put(digest, what);
+    /** These approvals and the folder {@code digest} as well, for code that approves a folder explicitly (tests). */
+    public ApprovedModels plus(String digest) {
+        Set<String> more = new HashSet<>(digests);
+        more.add(digest);
         return new ApprovedModels(more);
     }
 
     /** Refuses {@code folder} unless its digest is approved, with what to do about it. */
     void check(Path folder, String digest) throws ModelException {
-        if (!approved.containsKey(digest)) {
+        if (!digests.contains(digest)) {
             throw new ModelException(folder + ": not an approved model folder (folder digest " + digest
-                    + " matches none of the " + approved.size() + " this software was built with: its manifest, "
+                    + " matches none of the " + digests.size() + " this software was built with: its manifest, "
                     + "model or fixtures were changed); reinstall the software, or put the folder under models/ "
                     + "and rebuild to approve it");
         }

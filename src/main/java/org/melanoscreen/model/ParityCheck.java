@@ -43,21 +43,25 @@ public final class ParityCheck {
 
     /** Checks the segmenter's fixtures; returns how many were checked. */
     public static int verify(Segmenter segmenter) throws ModelException {
-        List<Fixture> fixtures = fixtures(segmenter.manifest().folder());
-        for (Fixture fixture : fixtures) {
-            try (Frame frame = fixture.decode()) {
-                check(segmenter, fixture, frame);
-            }
-        }
-        return fixtures.size();
+        return verify(segmenter.manifest().folder(), (fixture, frame) -> check(segmenter, fixture, frame));
     }
 
     /** Checks the classifier's fixtures; returns how many were checked. */
     public static int verify(Classifier classifier) throws ModelException {
-        List<Fixture> fixtures = fixtures(classifier.manifest().folder());
+        return verify(classifier.manifest().folder(), (fixture, frame) -> check(classifier, fixture, frame));
+    }
+
+    /** What one model's check does with one decoded fixture image. */
+    @FunctionalInterface
+    private interface FixtureCheck {
+        void check(Fixture fixture, Frame frame) throws ModelException;
+    }
+
+    private static int verify(Path folder, FixtureCheck check) throws ModelException {
+        List<Fixture> fixtures = fixtures(folder);
         for (Fixture fixture : fixtures) {
             try (Frame frame = fixture.decode()) {
-                check(classifier, fixture, frame);
+                check.check(fixture, frame);
             }
         }
         return fixtures.size();

@@ -51,7 +51,7 @@ public final class TinyModels {
     public static ApprovedModels approving(Path... folders) throws ModelException {
         ApprovedModels approved = ApprovedModels.builtIn();
         for (Path folder : folders) {
-            approved = approved.plus(ModelFolderDigest.of(folder), folder.toString());
+            approved = approved.plus(ModelFolderDigest.of(folder));
         }
         return approved;
     }
