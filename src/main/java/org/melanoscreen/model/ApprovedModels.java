@@ -69,9 +69,9 @@ public final class ApprovedModels {
     void check(Path folder, String digest) throws ModelException {
         if (!digests.contains(digest)) {
             throw new ModelException(folder + ": not an approved model folder (folder digest " + digest
-                    + " matches none of the " + digests.size() + " this software was built with: its manifest, "
-                    + "model or fixtures were changed); reinstall the software, or put the folder under models/ "
-                    + "and rebuild to approve it");
+                    + " matches none of the " + digests.size() + " this software was built with: a folder from "
+                    + "elsewhere, or its manifest, model or fixtures were changed); reinstall the software, or put "
+                    + "the folder under models/ and rebuild to approve it");
         }
     }
 
