@@ -1,5 +1,8 @@
 package org.melanoscreen.analysis;
 
+import org.melanoscreen.model.Manifest;
+import org.melanoscreen.model.ModelException;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,10 +17,30 @@ public final class RiskPolicy {
     }
 
     public RiskPolicy(double referralThreshold) {
-        if (!(referralThreshold > 0 && referralThreshold <= 1)) {
-            throw new IllegalArgumentException("referral threshold must be in (0, 1], was " + referralThreshold);
+        String refused = refusedThreshold(referralThreshold);
+        if (refused != null) {
+            throw new IllegalArgumentException("referral threshold " + refused);
         }
         this.referralThreshold = referralThreshold;
+    }
+
+    /**
+     * The policy with the classifier's referral threshold; a threshold the policy refuses is a model problem that
+     * names the manifest (the device then FAULTs instead of screening with it).
+     */
+    public static RiskPolicy forClassifier(Manifest classifier) throws ModelException {
+        double threshold = classifier.referral().threshold();
+        String refused = refusedThreshold(threshold);
+        if (refused != null) {
+            throw new ModelException(classifier.folder().resolve(Manifest.FILE_NAME) + ": thresholds.referral "
+                    + refused + "; the risk policy cannot screen with it");
+        }
+        return new RiskPolicy(threshold);
+    }
+
+    /** Why the policy refuses a referral threshold, or null: 0 would refer everything, above 1 nothing. */
+    private static String refusedThreshold(double threshold) {
+        return threshold > 0 && threshold <= 1 ? null : "must be in (0, 1], was " + threshold;
     }
 
     /**

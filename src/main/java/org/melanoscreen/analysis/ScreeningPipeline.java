@@ -57,11 +57,11 @@ public final class ScreeningPipeline implements AutoCloseable {
 
     /**
      * The pipeline for a model set as the command line and the service both configure it: the referral threshold
-     * comes from the classifier's manifest.
+     * comes from the classifier's manifest, and one the policy refuses is a {@link ModelException}.
      */
     public static ScreeningPipeline forModels(ModelSet models, Double pixelPitchMm, QualitySettings quality,
-                                              LesionSettings lesion, boolean hairRemoval) {
-        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold());
+                                              LesionSettings lesion, boolean hairRemoval) throws ModelException {
+        RiskPolicy policy = RiskPolicy.forClassifier(models.classifier().manifest());
         return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(pixelPitchMm), policy, quality,
                 lesion, hairRemoval);
     }

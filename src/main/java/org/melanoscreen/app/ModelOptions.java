@@ -94,7 +94,7 @@ public final class ModelOptions {
     }
 
     /** The pipeline for these options; the lesion areas are checked against each other here (exit 2). */
-    public ScreeningPipeline pipeline(ModelSet models) {
+    public ScreeningPipeline pipeline(ModelSet models) throws ModelException {
         if (minLesionArea >= maxLesionArea) {
             throw new ParameterException(command.commandLine(), "--min-lesion-area " + Range.format(minLesionArea)
                     + " must be below --max-lesion-area " + Range.format(maxLesionArea));

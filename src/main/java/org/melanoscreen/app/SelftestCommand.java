@@ -7,6 +7,7 @@ import org.melanoscreen.device.DisplayScreen;
 import org.melanoscreen.device.Hardware;
 import org.melanoscreen.device.HardwareSettings;
 import org.melanoscreen.model.ModelSet;
+import org.melanoscreen.model.ParityCheck;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.store.ResultStore;
 import picocli.CommandLine.Command;
@@ -25,7 +26,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "selftest", mixinStandardHelpOptions = true,
-        description = "Check the appliance as configured: models, results store, camera. Stop the service first "
+        description = "Check the appliance as configured: models (approved folders, parity fixtures), results "
+                + "store, camera. Stop the service first "
                 + "(it holds the camera and the store), and run it as the service user.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:every check passed", "1:some check failed", "2:usage or configuration error"})
@@ -111,8 +113,10 @@ final class SelftestCommand implements Callable<Integer> {
     private static String models(ServiceConfig config) throws Exception {
         SessionSettings session = ServiceParts.sessionSettings(config);
         try (ModelSet models = ModelSet.load(ServiceParts.modelFolders(config), session)) {
+            String parity = ParityCheck.verify(models);
             return "segmenter " + models.segmenter().manifest().id() + ", classifier "
-                    + models.classifier().manifest().id() + ", on " + session.effectiveProvider().label();
+                    + models.classifier().manifest().id() + ", on " + session.effectiveProvider().label() + "; "
+                    + parity;
         }
     }
 

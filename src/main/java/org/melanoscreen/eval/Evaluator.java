@@ -8,6 +8,7 @@ import org.melanoscreen.analysis.StageTimings;
 import org.melanoscreen.imaging.BinaryMask;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.ImageException;
+import org.melanoscreen.imaging.MaskFiles;
 import org.melanoscreen.model.Classifier;
 import org.melanoscreen.model.ModelException;
 

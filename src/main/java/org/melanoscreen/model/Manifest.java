@@ -58,17 +58,35 @@ public record Manifest(
     public record Referral(double threshold, double sensitivity, double specificity) {
     }
 
+    /** The manifest's name in its model folder. */
+    public static final String FILE_NAME = "manifest.json";
+
     public Path modelFile() {
         return folder.resolve(fileName);
     }
 
     public static Manifest read(Path folder) throws ModelException {
-        Path file = folder.resolve("manifest.json");
-        JsonNode root;
+        return parse(folder, bytes(folder));
+    }
+
+    /** The bytes of {@code folder}'s manifest file, for checking them and parsing exactly what was checked. */
+    static byte[] bytes(Path folder) throws ModelException {
+        Path file = folder.resolve(FILE_NAME);
         try {
-            root = new ObjectMapper().readTree(Files.readAllBytes(file));
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ModelException(file + ": manifest missing");
+        } catch (IOException e) {
+            throw new ModelException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The manifest of {@code folder} from its bytes ({@link #bytes}). */
+    static Manifest parse(Path folder, byte[] json) throws ModelException {
+        Path file = folder.resolve(FILE_NAME);
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
         } catch (JsonProcessingException e) {
             throw new ModelException(file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
         } catch (IOException e) {

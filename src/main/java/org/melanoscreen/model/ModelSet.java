@@ -19,9 +19,16 @@ public final class ModelSet implements AutoCloseable {
 
     /**
      * Loads the model folders named; a folder without {@code manifest.json} is searched one level down, so the
-     * shipped {@code models/} folder can be named as a whole. Exactly one segmenter and one classifier must result.
+     * shipped {@code models/} folder can be named as a whole. Exactly one segmenter and one classifier must result,
+     * each from a folder this build approved ({@link ApprovedModels}).
      */
     public static ModelSet load(List<Path> locations, SessionSettings settings) throws ModelException {
+        return load(locations, settings, ApprovedModels.builtIn());
+    }
+
+    /** As {@link #load(List, SessionSettings)}, each folder checked against {@code approved}. */
+    public static ModelSet load(List<Path> locations, SessionSettings settings, ApprovedModels approved)
+            throws ModelException {
         List<Path> folders = new ArrayList<>();
         for (Path location : locations) {
             folders.addAll(folders(location));
@@ -31,7 +38,7 @@ public final class ModelSet implements AutoCloseable {
             OnnxModel seg = null;
             OnnxModel cls = null;
             for (Path folder : folders) {
-                OnnxModel model = OnnxModel.load(folder, settings);
+                OnnxModel model = OnnxModel.load(folder, settings, approved);
                 loaded.add(model);
                 if (model.manifest().task() == Manifest.Task.SEGMENTATION) {
                     seg = only(seg, model, "segmentation");
@@ -64,15 +71,23 @@ public final class ModelSet implements AutoCloseable {
         if (!Files.isDirectory(location)) {
             throw new ModelException(location + ": model folder missing");
         }
-        if (Files.exists(location.resolve("manifest.json"))) {
+        List<Path> found = foldersIn(location);
+        if (found.isEmpty()) {
+            throw new ModelException(location + ": no manifest.json in it or its sub-folders");
+        }
+        return found;
+    }
+
+    /** {@code location} if it is a model folder, else its sub-folders that are; none for a missing folder. */
+    static List<Path> foldersIn(Path location) throws ModelException {
+        if (Files.exists(location.resolve(Manifest.FILE_NAME))) {
             return List.of(location);
         }
+        if (!Files.isDirectory(location)) {
+            return List.of();
+        }
         try (Stream<Path> children = Files.list(location)) {
-            List<Path> found = children.filter(p -> Files.exists(p.resolve("manifest.json"))).sorted().toList();
-            if (found.isEmpty()) {
-                throw new ModelException(location + ": no manifest.json in it or its sub-folders");
-            }
-            return found;
+            return children.filter(p -> Files.exists(p.resolve(Manifest.FILE_NAME))).sorted().toList();
         } catch (IOException e) {
             throw new ModelException(location + ": cannot be listed (" + e.getMessage() + ")", e);
         }

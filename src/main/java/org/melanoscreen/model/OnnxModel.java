@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A verified ONNX model: its file matches the manifest's sha256, and the session's input and output names
- * and shapes match the manifest. Runs one image (batch 1) at a time.
+ * A verified ONNX model: its folder is one this build approved, its file matches the manifest's sha256, and the
+ * session's input and output names and shapes match the manifest. Runs one image (batch 1) at a time.
  */
 public final class OnnxModel implements AutoCloseable {
     private final Manifest manifest;
@@ -60,11 +60,29 @@ public final class OnnxModel implements AutoCloseable {
         void write(Mat planes);
     }
 
-    /** Reads, verifies and warms up the model in {@code folder}; any problem is a {@link ModelException}. */
+    /** Reads, verifies and warms up the model in {@code folder}, which this build must have approved. */
     public static OnnxModel load(Path folder, SessionSettings settings) throws ModelException {
-        Manifest manifest = Manifest.read(folder);
+        return load(folder, settings, ApprovedModels.builtIn());
+    }
+
+    /**
+     * Reads, verifies and warms up the model in {@code folder}: the model file must match the manifest's sha256 and
+     * the whole folder ({@link ModelFolderDigest}) must be one of {@code approved}; any problem is a
+     * {@link ModelException}.
+     */
+    public static OnnxModel load(Path folder, SessionSettings settings, ApprovedModels approved)
+            throws ModelException {
+        byte[] manifestBytes = Manifest.bytes(folder);
+        Manifest manifest = Manifest.parse(folder, manifestBytes);
         Path file = manifest.modelFile();
-        byte[] bytes = readVerified(file, manifest.sha256());
+        byte[] bytes = readModel(file);
+        String sha = sha256(bytes);
+        if (!sha.equals(manifest.sha256())) {
+            throw new ModelException(file + ": sha256 " + sha + " does not match the manifest's " + manifest.sha256()
+                    + " (corrupt, truncated or replaced file)");
+        }
+        String digest = ModelFolderDigest.of(folder, manifestBytes, manifest.fileName(), sha);
+        approved.check(folder, digest);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = settings.toOptions()) {
@@ -86,12 +104,12 @@ public final class OnnxModel implements AutoCloseable {
             model.close();
             throw e;
         }
-        Logger.info("Loaded model {} {} ({}) from {}", manifest.id(), manifest.version(),
-                manifest.task().name().toLowerCase(java.util.Locale.ROOT), file);
+        Logger.info("Loaded model {} {} ({}) from {}, approved folder digest {}", manifest.id(), manifest.version(),
+                manifest.task().name().toLowerCase(java.util.Locale.ROOT), file, digest);
         return model;
     }
 
-    private static byte[] readVerified(Path file, String expectedSha) throws ModelException {
+    static byte[] readModel(Path file) throws ModelException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -102,11 +120,6 @@ public final class OnnxModel implements AutoCloseable {
         }
         if (bytes.length == 0) {
             throw new ModelException(file + ": model file is empty");
-        }
-        String actual = sha256(bytes);
-        if (!actual.equals(expectedSha)) {
-            throw new ModelException(file + ": sha256 " + actual + " does not match the manifest's " + expectedSha
-                    + " (corrupt, truncated or replaced file)");
         }
         return bytes;
     }

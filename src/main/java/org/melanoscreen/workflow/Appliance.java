@@ -13,6 +13,7 @@ import org.melanoscreen.capture.FrameSource;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
+import org.melanoscreen.model.ParityCheck;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.ScreeningRecord;
 import org.melanoscreen.store.StoreException;
@@ -28,7 +29,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The screening workflow as an explicit state machine, run on one thread:
@@ -61,7 +61,7 @@ public final class Appliance implements AutoCloseable {
 
     private final ApplianceSettings settings;
     private final Resources resources;
-    private final Function<ModelSet, ScreeningPipeline> pipelineFactory;
+    private final PipelineFactory pipelineFactory;
     private final String deviceId;
     private final String softwareVersion;
     private final List<ApplianceListener> listeners = new CopyOnWriteArrayList<>();
@@ -83,8 +83,14 @@ public final class Appliance implements AutoCloseable {
     private long lastRetentionNanos = System.nanoTime();
     private final AutoCapture auto = new AutoCapture();
 
-    public Appliance(ApplianceSettings settings, Resources resources,
-                     Function<ModelSet, ScreeningPipeline> pipelineFactory, String deviceId, String softwareVersion) {
+    /** Builds the pipeline for loaded models; refuses (a FAULT) models it cannot screen with. */
+    @FunctionalInterface
+    public interface PipelineFactory {
+        ScreeningPipeline create(ModelSet models) throws ModelException;
+    }
+
+    public Appliance(ApplianceSettings settings, Resources resources, PipelineFactory pipelineFactory,
+                     String deviceId, String softwareVersion) {
         this.settings = settings;
         this.resources = resources;
         this.pipelineFactory = pipelineFactory;
@@ -215,7 +221,8 @@ public final class Appliance implements AutoCloseable {
         try {
             if (models == null) {
                 models = resources.loadModels();
-                pipeline = pipelineFactory.apply(models);
+                Logger.info("Self-test: {}", ParityCheck.verify(models));
+                pipeline = pipelineFactory.create(models);
             }
         } catch (ModelException e) {
             faultWith(Fault.MODEL_INVALID, e.getMessage());

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LesionPresenceTest {
     private static final List<Path> SHIPPED = List.of(Path.of("models"));
 
-    private static ScreeningPipeline pipeline(ModelSet models) {
+    private static ScreeningPipeline pipeline(ModelSet models) throws Exception {
         return ScreeningPipeline.forModels(models, null, QualitySettings.DEFAULT, LesionSettings.DEFAULT, false);
     }
 

@@ -1,7 +1,13 @@
 package org.melanoscreen.analysis;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.melanoscreen.model.Manifest;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.TinyModels;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,5 +52,18 @@ class RiskPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(0));
         assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(1.01));
         assertThrows(IllegalArgumentException.class, () -> new RiskPolicy(Double.NaN));
+    }
+
+    @Test
+    void aClassifierThresholdThePolicyRefusesIsAModelProblemNamingTheManifest(@TempDir Path tmp) throws Exception {
+        Path zero = TinyModels.editedCopy(TinyModels.CLS, tmp,
+                m -> ((ObjectNode) m.get("thresholds")).put("referral", 0.0));
+        ModelException e = assertThrows(ModelException.class,
+                () -> RiskPolicy.forClassifier(Manifest.read(zero)));
+        assertEquals(zero.resolve("manifest.json") + ": thresholds.referral must be in (0, 1], was 0.0; the risk "
+                + "policy cannot screen with it", e.getMessage());
+        Manifest shipped = Manifest.read(TinyModels.CLS);
+        assertEquals(shipped.referral().threshold(),
+                RiskPolicy.forClassifier(shipped).referralThreshold());
     }
 }

@@ -55,7 +55,8 @@ class ScreeningPipelineTest {
         ObjectNode manifest = (ObjectNode) json.readTree(seg.resolve("manifest.json").toFile());
         ((ObjectNode) manifest.get("postprocess")).put("threshold", 1.0);
         json.writeValue(seg.resolve("manifest.json").toFile(), manifest);
-        try (ModelSet models = ModelSet.load(List.of(seg, TinyModels.CLS), TinyModels.SETTINGS);
+        try (ModelSet models = ModelSet.load(List.of(seg, TinyModels.CLS), TinyModels.SETTINGS,
+                TinyModels.approving(seg));
              ScreeningPipeline pipeline = pipeline(models, false);
              Frame frame = TestImages.lesion(320, 240, 10).toFrame("synthetic")) {
             ScreeningResult r = pipeline.screen(frame);

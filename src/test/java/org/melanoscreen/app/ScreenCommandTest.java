@@ -2,6 +2,7 @@ package org.melanoscreen.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.melanoscreen.imaging.Frame;
@@ -101,6 +102,23 @@ class ScreenCommandTest {
         List<JsonNode> results = lines(Files.readString(tmp.resolve("stdout.txt")));
         assertError(results.get(0), "a_damaged_zlib.png", "corrupt PNG");
         assertEquals("ok", results.get(1).get("status").asText(), results.get(1).toString());
+    }
+
+    @Test
+    void modelFoldersThatCannotBeScreenedWithAreSetupErrorsNotStackTraces() throws Exception {
+        Path image = goodImage("a_good.png", 1);
+        Path zero = TinyModels.editedCopy(TinyModels.CLS, tmp.resolve("zero"),
+                m -> ((ObjectNode) m.get("thresholds")).put("referral", 0.0));
+        Cli.Run refused = TinyModels.withApproved(tmp.resolve("approved"),
+                () -> Cli.run("screen", "--models", TinyModels.SEG + "," + zero, image.toString()), zero);
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("error: " + zero.resolve("manifest.json") + ": thresholds.referral must be "
+                + "in (0, 1], was 0.0; the risk policy cannot screen with it\n"), refused.err());
+        assertTrue(!refused.err().contains("Exception") && refused.out().isEmpty(), refused.err());
+
+        Cli.Run unapproved = Cli.run("screen", "--models", TinyModels.SEG + "," + zero, image.toString());
+        assertEquals(2, unapproved.exitCode(), unapproved.err());
+        assertTrue(unapproved.err().contains("error: " + zero + ": not an approved model folder"), unapproved.err());
     }
 
     private static void assertError(JsonNode r, String file, String reason) {

@@ -1,5 +1,7 @@
 package org.melanoscreen.app;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.melanoscreen.model.TinyModels;
@@ -7,6 +9,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,6 +45,7 @@ class SelftestCommandTest {
                 "--set", "hardware.png_dir=" + tmp.resolve("frames"));
         assertEquals(0, r.exitCode(), r.out());
         assertTrue(r.out().contains("PASS models: segmenter "), r.out());
+        assertTrue(r.out().contains("; 4 segmenter and 4 classifier parity fixtures match the recipe\n"), r.out());
         assertTrue(r.out().contains("PASS store: " + tmp.resolve("data").toAbsolutePath()), r.out());
         assertTrue(r.out().contains("PASS camera: 320x240 frame from "), r.out());
         assertTrue(r.out().contains("PASS lamps: lamp test shown on console lamps"), r.out());
@@ -82,5 +86,37 @@ class SelftestCommandTest {
                 "--set", "source=simulated?width=320&height=240", "--set", "hardware.lights=none",
                 "--set", "hardware.button=none", "--set", "hardware.display=none");
         assertTrue(none.out().contains("PASS lamps: no lamps configured"), none.out());
+    }
+
+    private Result modelsOnly(Path classifier) {
+        try {
+            Files.createDirectories(tmp.resolve("data"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return selftest("--set", "models=" + TinyModels.SEG + "," + classifier,
+                "--set", "store.data_dir=" + tmp.resolve("data"), "--set", "store.min_free_mb=0",
+                "--set", "source=simulated?width=320&height=240", "--set", "hardware.lights=none",
+                "--set", "hardware.button=none", "--set", "hardware.display=none");
+    }
+
+    @Test
+    void anEditedCopyOfAModelFolderFailsTheModelCheck() {
+        Path edited = TinyModels.editedCopy(TinyModels.CLS, tmp.resolve("edited"),
+                m -> ((ObjectNode) m.get("thresholds")).put("referral", 1.0));
+        Result r = modelsOnly(edited);
+        assertEquals(1, r.exitCode(), r.out());
+        assertTrue(r.out().contains("FAIL models: " + edited + ": not an approved model folder"), r.out());
+    }
+
+    @Test
+    void aPreprocessingThatDiffersFromTheRecipeFailsTheModelCheck() throws Exception {
+        Path edited = TinyModels.editedCopy(TinyModels.CLS, tmp.resolve("edited"),
+                m -> ((ArrayNode) ((ObjectNode) m.get("input")).get("std")).set(0, 0.2));
+        Result r = TinyModels.withApproved(tmp.resolve("approved"), () -> modelsOnly(edited), edited);
+        assertEquals(1, r.exitCode(), r.out());
+        assertTrue(r.out().contains("FAIL models: " + edited.resolve("fixtures/expected.json")
+                + ", fixture_0.png: input sum of squares is "), r.out());
+        assertTrue(r.out().endsWith("selftest: 4 passed, 1 failed\n"), r.out());
     }
 }

@@ -1,16 +1,21 @@
 package org.melanoscreen.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,12 +33,16 @@ class ModelVerificationTest {
         return e.getMessage();
     }
 
-    private Path editedManifest(Consumer<ObjectNode> edit) throws Exception {
-        Path folder = TinyModels.copy(TinyModels.SEG, tmp);
-        ObjectNode manifest = (ObjectNode) JSON.readTree(folder.resolve("manifest.json").toFile());
-        edit.accept(manifest);
-        JSON.writeValue(folder.resolve("manifest.json").toFile(), manifest);
-        return folder;
+    /** Why an edited folder, approved for the test, fails the checks behind the approval. */
+    private String approvedLoadFails(Path folder) throws ModelException {
+        ApprovedModels approved = TinyModels.approving(folder);
+        ModelException e = assertThrows(ModelException.class,
+                () -> OnnxModel.load(folder, TinyModels.SETTINGS, approved));
+        return e.getMessage();
+    }
+
+    private Path editedManifest(Consumer<ObjectNode> edit) {
+        return TinyModels.editedCopy(TinyModels.SEG, tmp, edit);
     }
 
     @Test
@@ -78,27 +87,27 @@ class ModelVerificationTest {
         ObjectNode manifest = (ObjectNode) JSON.readTree(folder.resolve("manifest.json").toFile());
         manifest.put("sha256", OnnxModel.sha256(garbage));
         JSON.writeValue(folder.resolve("manifest.json").toFile(), manifest);
-        String message = loadFails(folder);
+        String message = approvedLoadFails(folder);
         assertTrue(message.contains("ONNX Runtime cannot load it"), message);
     }
 
     @Test
     void wrongInputName() throws Exception {
         Path folder = editedManifest(m -> ((ObjectNode) m.get("input")).put("name", "pixels"));
-        assertTrue(loadFails(folder).contains("no input named 'pixels'"));
+        assertTrue(approvedLoadFails(folder).contains("no input named 'pixels'"));
     }
 
     @Test
     void wrongInputShape() throws Exception {
         Path folder = editedManifest(m -> ((ObjectNode) m.get("input")).put("height", 77));
-        String message = loadFails(folder);
+        String message = approvedLoadFails(folder);
         assertTrue(message.contains("has shape") && message.contains("77"), message);
     }
 
     @Test
     void wrongOutputName() throws Exception {
         Path folder = editedManifest(m -> ((ObjectNode) m.get("output")).put("name", "scores"));
-        assertTrue(loadFails(folder).contains("no output named 'scores'"));
+        assertTrue(approvedLoadFails(folder).contains("no output named 'scores'"));
     }
 
     @Test
@@ -107,7 +116,7 @@ class ModelVerificationTest {
         ObjectNode manifest = (ObjectNode) JSON.readTree(folder.resolve("manifest.json").toFile());
         ((ObjectNode) manifest.get("output")).putArray("class_names").add("melanoma").add("nevus");
         JSON.writeValue(folder.resolve("manifest.json").toFile(), manifest);
-        assertTrue(loadFails(folder).contains("output 'logits' has shape"));
+        assertTrue(approvedLoadFails(folder).contains("output 'logits' has shape"));
     }
 
     @Test
@@ -138,6 +147,74 @@ class ModelVerificationTest {
         try (ModelSet set = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS)) {
             assertNotNull(set.classifier().manifest().referral());
         }
+    }
+
+    private static ObjectNode input(ObjectNode manifest) {
+        return (ObjectNode) manifest.get("input");
+    }
+
+    @Test
+    void aCopiedAndEditedModelFolderIsRefused() throws Exception {
+        Path unchanged = TinyModels.copy(TinyModels.CLS, tmp.resolve("unchanged"));
+        try (OnnxModel model = OnnxModel.load(unchanged, TinyModels.SETTINGS)) {
+            assertEquals("tiny-cls", model.manifest().id(), "a copy as built is approved wherever it lies");
+        }
+        List<Consumer<ObjectNode>> edits = List.of(
+                m -> ((ObjectNode) m.get("thresholds")).put("referral", 1.0),
+                m -> ((ArrayNode) input(m).get("mean")).set(0, 0.0),
+                m -> ((ArrayNode) input(m).get("std")).set(1, 2.0),
+                m -> input(m).put("scale", 1.0));
+        List<Path> refused = new ArrayList<>();
+        for (int i = 0; i < edits.size(); i++) {
+            refused.add(TinyModels.editedCopy(TinyModels.CLS, tmp.resolve("edit" + i), edits.get(i)));
+        }
+        Path fixture = TinyModels.copy(TinyModels.CLS, tmp.resolve("fixture"));
+        Files.write(fixture.resolve("fixtures/fixture_2.png"), new byte[]{0}, StandardOpenOption.APPEND);
+        refused.add(fixture);
+        for (Path folder : refused) {
+            String message = loadFails(folder);
+            assertTrue(message.startsWith(folder + ": not an approved model folder (folder digest "
+                    + ModelFolderDigest.of(folder) + " matches none of the "), message);
+            assertTrue(message.endsWith("reinstall the software, or put the folder under models/ and rebuild to "
+                    + "approve it"), message);
+            ModelException e = assertThrows(ModelException.class,
+                    () -> ModelSet.load(List.of(TinyModels.SEG, folder), TinyModels.SETTINGS));
+            assertEquals(message, e.getMessage());
+        }
+    }
+
+    @Test
+    void theShippedAndTinyModelFoldersAreApproved() throws Exception {
+        try (ModelSet shipped = ModelSet.load(List.of(Path.of("models")), TinyModels.SETTINGS);
+             ModelSet tiny = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
+             OnnxModel masked = OnnxModel.load(TinyModels.CLS_MASKED, TinyModels.SETTINGS)) {
+            assertEquals(Path.of("models"), shipped.classifier().manifest().folder().getParent());
+            assertEquals("tiny-seg", tiny.segmenter().manifest().id());
+            assertEquals("tiny-cls-masked", masked.manifest().id());
+        }
+        String list = ApprovedModels.list(List.of(Path.of("models")));
+        try (Stream<Path> folders = Files.list(Path.of("models"))) {
+            for (Path folder : folders.filter(f -> Files.exists(f.resolve("manifest.json"))).toList()) {
+                Manifest manifest = Manifest.read(folder);
+                assertTrue(list.contains(ModelFolderDigest.of(folder) + "  " + manifest.id() + " "
+                        + manifest.version() + " (" + folder.getFileName() + ")\n"), list);
+            }
+        }
+    }
+
+    @Test
+    void theFolderDigestIsTheSha256OfAChecksumListingOfWhatTheRuntimeReads() throws Exception {
+        StringBuilder listing = new StringBuilder();
+        for (String file : List.of("fixtures/expected.json", "fixtures/fixture_0.png", "fixtures/fixture_1.png",
+                "fixtures/fixture_2.png", "fixtures/fixture_3.png", "manifest.json", "model.onnx")) {
+            listing.append(OnnxModel.sha256(Files.readAllBytes(TinyModels.SEG.resolve(file)))).append("  ")
+                    .append(file).append('\n');
+        }
+        String digest = ModelFolderDigest.of(TinyModels.SEG);
+        assertEquals(OnnxModel.sha256(listing.toString().getBytes(StandardCharsets.UTF_8)), digest);
+        Path documented = TinyModels.copy(TinyModels.SEG, tmp);
+        Files.writeString(documented.resolve("MODEL_CARD.md"), "a model card is not part of the digest");
+        assertEquals(digest, ModelFolderDigest.of(documented));
     }
 
     @Test

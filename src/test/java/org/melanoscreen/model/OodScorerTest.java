@@ -59,7 +59,8 @@ class OodScorerTest {
     void aManifestAskingForAFeaturesOutputTheModelLacksIsRefused(@TempDir Path tmp) throws Exception {
         Path folder = withOod(tmp, THREE_D.replace("\"features\"", "\"no_such_output\""));
         ModelException e = assertThrows(ModelException.class,
-                () -> ModelSet.load(List.of(TinyModels.SEG, folder), TinyModels.SETTINGS).close());
+                () -> ModelSet.load(List.of(TinyModels.SEG, folder), TinyModels.SETTINGS,
+                        TinyModels.approving(folder)).close());
         assertTrue(e.getMessage().contains("no output named 'no_such_output'"), e.getMessage());
     }
 }

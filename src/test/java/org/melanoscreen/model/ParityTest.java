@@ -2,34 +2,36 @@ package org.melanoscreen.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.melanoscreen.eval.MaskFiles;
-import org.melanoscreen.imaging.BinaryMask;
-import org.melanoscreen.imaging.Frame;
-import org.melanoscreen.imaging.ImageDecoder;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Proves that the Java runtime prepares inputs and reads outputs exactly as the recipe did: for each model's
- * parity fixtures (images the recipe generated, with what PyTorch computed) the input tensor's sums, the
- * probabilities, the mask and the classifier region must agree. Runs on the tiny test models and on every
- * shipped model under models/.
+ * The Java runtime prepares inputs and reads outputs exactly as the recipe did ({@link ParityCheck}, which the
+ * device runs at self-test) for the tiny test models and every shipped model under models/; and the check catches
+ * a pre-processing that differs from the recipe's.
  */
 class ParityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
 
     static List<Path> modelFolders() throws IOException {
         List<Path> folders = new ArrayList<>(List.of(TinyModels.SEG, TinyModels.CLS, TinyModels.CLS_MASKED));
@@ -41,106 +43,81 @@ class ParityTest {
 
     @TestFactory
     Stream<DynamicTest> fixturesMatchTheRecipe() throws IOException {
-        ImageDecoder decoder = new ImageDecoder();
         List<DynamicTest> tests = new ArrayList<>();
         for (Path folder : modelFolders()) {
-            Path expectedFile = folder.resolve("fixtures/expected.json");
-            assertTrue(Files.exists(expectedFile), folder + " has parity fixtures");
-            JsonNode expected = JSON.readTree(expectedFile.toFile());
-            double tolerance = expected.path("tolerance").asDouble(1e-4);
-            assertTrue(tolerance <= 1e-4, "tolerance " + tolerance);
-            for (JsonNode image : expected.get("images")) {
-                String name = folder.getFileName() + "/" + image.get("file").asText();
-                tests.add(DynamicTest.dynamicTest(name, () -> check(folder, image, tolerance, decoder)));
-            }
+            tests.add(DynamicTest.dynamicTest(folder.toString(), () -> {
+                JsonNode expected = JSON.readTree(folder.resolve("fixtures/expected.json").toFile());
+                assertEquals(expected.get("images").size(), verify(folder, ApprovedModels.builtIn()));
+            }));
         }
         assertFalse(tests.isEmpty());
         return tests.stream();
     }
 
-    private static void check(Path folder, JsonNode image, double tolerance, ImageDecoder decoder) throws Exception {
-        try (OnnxModel model = OnnxModel.load(folder, TinyModels.SETTINGS);
-             Frame frame = decoder.decode(folder.resolve("fixtures").resolve(image.get("file").asText()))) {
-            assertEquals(image.get("width").asInt(), frame.width());
-            assertEquals(image.get("height").asInt(), frame.height());
-            if (model.manifest().task() == Manifest.Task.SEGMENTATION) {
-                checkSegmenter(new Segmenter(model), frame, image, tolerance);
-            } else {
-                checkClassifier(new Classifier(model), folder, frame, image, tolerance);
-            }
+    private static int verify(Path folder, ApprovedModels approved) throws ModelException {
+        try (OnnxModel model = OnnxModel.load(folder, TinyModels.SETTINGS, approved)) {
+            return model.manifest().task() == Manifest.Task.SEGMENTATION ? ParityCheck.verify(new Segmenter(model))
+                    : ParityCheck.verify(new Classifier(model));
         }
     }
 
-    private static void checkSegmenter(Segmenter segmenter, Frame frame, JsonNode image, double tolerance)
-            throws ModelException {
-        float[] input = segmenter.input(frame);
-        checkInputSums(input, image);
-        float[] p = segmenter.probabilities(input);
-        int width = segmenter.manifest().input().width();
-        double mean = 0;
-        for (float v : p) {
-            mean += v;
-        }
-        assertEquals(image.get("prob_mean").asDouble(), mean / p.length, tolerance, "mean probability");
-        for (JsonNode sample : image.get("prob_samples")) {
-            int y = sample.get(0).asInt();
-            int x = sample.get(1).asInt();
-            assertEquals(sample.get(2).asDouble(), p[y * width + x], tolerance, "probability at y=" + y + " x=" + x);
-        }
-        BinaryMask mask = segmenter.mask(p);
-        assertEquals(image.get("mask_area").asInt(), mask.area(), "mask area");
-        AtomicInteger ready = new AtomicInteger();
-        float[] logits = segmenter.logits(frame, ready::incrementAndGet);
-        assertEquals(1, ready.get());
-        float[] fromLogits = new float[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            fromLogits[i] = Activations.sigmoid(logits[i]);
-        }
-        assertArrayEquals(p, fromLogits, "input written into the model's buffer gives the same probabilities");
-        assertArrayEquals(mask.pixels(), segmenter.maskFromLogits(logits).pixels(), "mask from the logits");
-        if (image.hasNonNull("mask_bbox")) {
-            assertArrayEquals(ints(image.get("mask_bbox")), mask.bbox(), "mask bbox");
-        }
+    private String mismatch(Path folder, Consumer<ObjectNode> edit) throws ModelException {
+        Path edited = TinyModels.editedCopy(folder, tmp, edit);
+        return assertThrows(ModelException.class, () -> verify(edited, TinyModels.approving(edited))).getMessage();
     }
 
-    private static void checkClassifier(Classifier classifier, Path folder, Frame frame, JsonNode image,
-                                        double tolerance) throws Exception {
-        BinaryMask mask = MaskFiles.read(folder.resolve("fixtures").resolve(image.get("mask_file").asText()),
-                image.get("mask_width").asInt(), image.get("mask_height").asInt());
-        int[] region = classifier.region(frame, mask);
-        assertArrayEquals(ints(image.get("crop_rect")), region, "classifier region");
-        float[] input = classifier.input(frame, region, mask);
-        checkInputSums(input, image);
-        Classifier.Output out = classifier.classify(input);
-        JsonNode probabilities = image.get("probabilities");
-        assertEquals(probabilities.size(), out.probabilities().length);
-        for (int i = 0; i < probabilities.size(); i++) {
-            assertEquals(probabilities.get(i).asDouble(), out.probabilities()[i], tolerance, "probability " + i);
-        }
-        assertEquals(image.get("melanoma_probability").asDouble(), out.melanomaProbability(), tolerance);
-        AtomicInteger ready = new AtomicInteger();
-        assertArrayEquals(out.probabilities(), classifier.classify(frame, region, mask, ready::incrementAndGet)
-                .probabilities(), "input written into the model's buffer gives the same probabilities");
-        assertEquals(1, ready.get());
+    private static ObjectNode input(ObjectNode manifest) {
+        return (ObjectNode) manifest.get("input");
     }
 
-    /** Sums over tens of thousands of floats: compared relative to their size, far tighter than any real drift. */
-    private static void checkInputSums(float[] input, JsonNode image) {
-        double sum = 0, sumSq = 0;
-        for (float v : input) {
-            sum += v;
-            sumSq += (double) v * v;
-        }
-        double expectedSq = image.get("input_sum_sq").asDouble();
-        assertEquals(expectedSq, sumSq, 1e-5 * expectedSq, "input sum of squares");
-        assertEquals(image.get("input_sum").asDouble(), sum, 1e-5 * expectedSq, "input sum");
+    @Test
+    void aDifferentPreprocessingFailsNamingTheFixtureAndTheValue() throws Exception {
+        String mean = mismatch(TinyModels.CLS, m -> ((ArrayNode) input(m).get("mean")).set(0, 0.45));
+        assertTrue(mean.startsWith(tmp.resolve("cls/fixtures/expected.json") + ", fixture_0.png: input sum"), mean);
+        assertTrue(mean.contains("does not prepare or run the model as the recipe did"), mean);
+        String std = mismatch(TinyModels.SEG, m -> ((ArrayNode) input(m).get("std")).set(2, 0.3));
+        assertTrue(std.contains("fixture_0.png: input sum of squares"), std);
+        String scale = mismatch(TinyModels.SEG, m -> input(m).put("scale", 1 / 256.0));
+        assertTrue(scale.contains("fixture_0.png: input sum"), scale);
+        String margin = mismatch(TinyModels.CLS_MASKED, m -> ((ObjectNode) input(m).get("region")).put("margin", 0.3));
+        assertTrue(margin.contains("fixture_0.png: classifier region is ["), margin);
     }
 
-    private static int[] ints(JsonNode array) {
-        int[] out = new int[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asInt();
+    @Test
+    void aFixtureValueTheModelDoesNotReproduceFails() throws Exception {
+        Path copy = TinyModels.copy(TinyModels.CLS, tmp);
+        Path expected = copy.resolve("fixtures/expected.json");
+        ObjectNode json = (ObjectNode) JSON.readTree(expected.toFile());
+        ObjectNode second = (ObjectNode) json.get("images").get(1);
+        second.put("melanoma_probability", second.get("melanoma_probability").asDouble() + 3e-4);
+        JSON.writeValue(expected.toFile(), json);
+        String message = assertThrows(ModelException.class, () -> verify(copy, TinyModels.approving(copy)))
+                .getMessage();
+        assertTrue(message.contains("fixture_1.png: melanoma probability is "), message);
+        assertTrue(message.contains("allowed difference 0.0001"), message);
+    }
+
+    @Test
+    void fixturesMustExistAndKeepATightTolerance() throws Exception {
+        Path loose = TinyModels.copy(TinyModels.SEG, tmp.resolve("loose"));
+        Path expected = loose.resolve("fixtures/expected.json");
+        ObjectNode json = (ObjectNode) JSON.readTree(expected.toFile());
+        json.put("tolerance", 0.01);
+        JSON.writeValue(expected.toFile(), json);
+        String message = assertThrows(ModelException.class, () -> verify(loose, TinyModels.approving(loose)))
+                .getMessage();
+        assertEquals(expected + ": tolerance 0.01 is not in (0, 1.0E-4]", message);
+
+        Path none = TinyModels.copy(TinyModels.SEG, tmp.resolve("none"));
+        Files.delete(none.resolve("fixtures/expected.json"));
+        message = assertThrows(ModelException.class, () -> verify(none, TinyModels.approving(none))).getMessage();
+        assertTrue(message.startsWith(none.resolve("fixtures/expected.json") + ": parity fixtures missing"), message);
+    }
+
+    @Test
+    void aModelSetIsCheckedWhole() throws Exception {
+        try (ModelSet models = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS)) {
+            assertEquals("4 segmenter and 4 classifier parity fixtures match the recipe", ParityCheck.verify(models));
         }
-        return out;
     }
 }

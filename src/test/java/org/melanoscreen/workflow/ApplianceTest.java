@@ -1,19 +1,19 @@
 package org.melanoscreen.workflow;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.melanoscreen.analysis.LesionMeasurer;
 import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.Risk;
-import org.melanoscreen.analysis.RiskPolicy;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.capture.CaptureException;
 import org.melanoscreen.capture.FrameSource;
 import org.melanoscreen.imaging.Frame;
-import org.melanoscreen.imaging.ImageDecoder;
 import org.melanoscreen.imaging.SyntheticLesion;
+import org.melanoscreen.model.ApprovedModels;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.TinyModels;
@@ -30,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -96,13 +97,15 @@ class ApplianceTest {
         int sourceFailures;
         int storeFailures;
         FrameSource source = ScriptedSource.healthy();
+        List<Path> modelFolders = TinyModels.pair();
+        ApprovedModels approved = ApprovedModels.builtIn();
 
         @Override
         public ModelSet loadModels() throws ModelException {
             if (modelLoads.getAndIncrement() < modelFailures) {
                 throw new ModelException("models/x/model.onnx: sha256 does not match the manifest");
             }
-            return ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
+            return ModelSet.load(modelFolders, TinyModels.SETTINGS, approved);
         }
 
         @Override
@@ -126,10 +129,8 @@ class ApplianceTest {
         return start(resources, settings, false);
     }
 
-    private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) {
-        return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(0.02),
-                new RiskPolicy(models.classifier().manifest().referral().threshold()),
-                QualitySettings.DEFAULT, LesionSettings.DEFAULT, hairRemoval);
+    private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) throws ModelException {
+        return ScreeningPipeline.forModels(models, 0.02, QualitySettings.DEFAULT, LesionSettings.DEFAULT, hairRemoval);
     }
 
     private Appliance start(ScriptedResources resources, ApplianceSettings settings, boolean hairRemoval) {
@@ -209,6 +210,57 @@ class ApplianceTest {
         assertTrue(fault.detail().contains("sha256"));
         recorder.await(ApplianceState.READY, 1);
         assertEquals(3, resources.modelLoads.get());
+    }
+
+    /** Waits until the appliance has tried to load models {@code count} times (FAULT retries). */
+    private static void awaitModelLoads(ScriptedResources resources, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (resources.modelLoads.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(resources.modelLoads.get() >= count, "model loads: " + resources.modelLoads.get());
+    }
+
+    /** Starts on a copy of the tiny classifier with its manifest edited, approved or not, and waits for FAULT. */
+    private StateChange faultWithClassifier(Consumer<ObjectNode> edit, boolean approve)
+            throws Exception {
+        Path classifier = TinyModels.editedCopy(TinyModels.CLS, tmp.resolve("edited"), edit);
+        ScriptedResources resources = new ScriptedResources();
+        resources.modelFolders = List.of(TinyModels.SEG, classifier);
+        if (approve) {
+            resources.approved = TinyModels.approving(classifier);
+        }
+        start(resources, FAST);
+        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
+        assertEquals(Fault.MODEL_INVALID, fault.fault());
+        awaitModelLoads(resources, 3);
+        assertTrue(!recorder.sequence().contains(ApplianceState.READY), "retried, never READY: "
+                + recorder.sequence());
+        return fault;
+    }
+
+    @Test
+    void anEditedModelFolderIsAFaultNamingIt() throws Exception {
+        StateChange fault = faultWithClassifier(m -> ((ObjectNode) m.get("thresholds")).put("referral", 1.0),
+                false);
+        assertTrue(fault.detail().startsWith(tmp.resolve("edited/cls") + ": not an approved model folder"),
+                fault.detail());
+    }
+
+    @Test
+    void aPreprocessingThatFailsTheParityFixturesIsAFault() throws Exception {
+        StateChange fault = faultWithClassifier(
+                m -> ((ArrayNode) ((ObjectNode) m.get("input")).get("mean")).set(0, 0.45), true);
+        assertTrue(fault.detail().startsWith(tmp.resolve("edited/cls/fixtures/expected.json")
+                + ", fixture_0.png: input sum"), fault.detail());
+    }
+
+    @Test
+    void aReferralThresholdThePolicyRefusesIsAFaultNotADeadWorkflow() throws Exception {
+        StateChange fault = faultWithClassifier(m -> ((ObjectNode) m.get("thresholds")).put("referral", 0.0),
+                true);
+        assertEquals(tmp.resolve("edited/cls/manifest.json") + ": thresholds.referral must be in (0, 1], was 0.0; "
+                + "the risk policy cannot screen with it", fault.detail());
     }
 
     @Test

@@ -1,14 +1,13 @@
-package org.melanoscreen.eval;
+package org.melanoscreen.imaging;
 
-import org.melanoscreen.imaging.BinaryMask;
-import org.melanoscreen.imaging.MatScope;
 import org.opencv.core.Mat;
 import org.opencv.imgcodecs.Imgcodecs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads ground-truth lesion masks (PNG, lesion >= 128), at their own resolution or onto the segmenter's grid. */
+/** Reads lesion masks (PNG, lesion >= 128: ground truth, parity fixtures) at their own resolution or onto the
+ * segmenter's grid. */
 public final class MaskFiles {
     private MaskFiles() {
     }
