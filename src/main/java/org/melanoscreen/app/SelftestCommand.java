@@ -114,13 +114,15 @@ final class SelftestCommand implements Callable<Integer> {
         }
     }
 
+    /** Opening runs SQLite's integrity check on the index; then a real write proves the folder writable. */
     private static String store(ServiceConfig config) throws Exception {
         try (ResultStore store = ResultStore.open(ServiceParts.storeSettings(config))) {
+            store.proveWritable();
             if (store.belowFreeSpaceFloor()) {
                 throw new IllegalStateException(store.dataFolder() + ": " + store.freeBytes() / (1024 * 1024)
                         + " MB free, below store.min_free_mb");
             }
-            return store.dataFolder() + ", " + store.freeBytes() / (1024 * 1024) + " MB free";
+            return store.dataFolder() + ": index intact, writable, " + store.freeBytes() / (1024 * 1024) + " MB free";
         }
     }
 

@@ -58,6 +58,8 @@ public final class ResultStore implements AutoCloseable {
     /** How long a write waits for another process's write (an export's audit line) before failing. */
     private static final int BUSY_TIMEOUT_MS = 3000;
     private static final int NAMES_IN_AUDIT = 10;
+    /** One file-system block: enough to prove that a new file gets an inode and a block. */
+    private static final int PROBE_BYTES = 4096;
     private static final TypeReference<Map<String, String>> MODELS = new TypeReference<>() {
     };
 
@@ -67,9 +69,11 @@ public final class ResultStore implements AutoCloseable {
     private final AuditLog auditLog;
     private final FileChannel lock;
     private final Connection db;
+    private final WriteHook hook;
 
-    private ResultStore(StoreSettings settings, FileChannel lock, Connection db) {
+    private ResultStore(StoreSettings settings, FileChannel lock, Connection db, WriteHook hook) {
         this.settings = settings;
+        this.hook = hook;
         this.results = settings.dataFolder().resolve(RESULTS);
         this.incoming = settings.dataFolder().resolve(INCOMING);
         this.auditLog = new AuditLog(settings.dataFolder().resolve(AUDIT_LOG));
@@ -79,9 +83,15 @@ public final class ResultStore implements AutoCloseable {
 
     /**
      * Opens the store as its owner, creating the data folder and the index if needed, and removes what a crash
-     * left half-written. Fails if another process owns it.
+     * left half-written. Fails if another process owns it, and with {@link StoreDamagedException} if the index
+     * fails SQLite's integrity check (before anything is written to it).
      */
     public static ResultStore open(StoreSettings settings) throws StoreException {
+        return open(settings, WriteHook.NONE);
+    }
+
+    /** {@link #open(StoreSettings)}, with {@code hook} called before each file the store creates. */
+    public static ResultStore open(StoreSettings settings, WriteHook hook) throws StoreException {
         settings.check();
         Path folder = settings.dataFolder().toAbsolutePath().normalize();
         StoreSettings s = new StoreSettings(folder, settings.freeSpaceFloorBytes(), settings.maxAge(),
@@ -96,7 +106,8 @@ public final class ResultStore implements AutoCloseable {
         Connection db = null;
         try {
             db = connect(folder, Access.OWNER);
-            ResultStore store = new ResultStore(s, lock, db);
+            Integrity.check(db, folder.resolve(DATABASE));
+            ResultStore store = new ResultStore(s, lock, db, hook);
             store.createSchema();
             store.auditLog.repair();
             store.recordDeviceId();
@@ -104,6 +115,9 @@ public final class ResultStore implements AutoCloseable {
             return store;
         } catch (SQLException e) {
             closeQuietly(db, lock);
+            if (Integrity.isDamage(e)) {
+                throw Integrity.damaged(folder.resolve(DATABASE), e.getMessage(), e);
+            }
             throw new StoreException(folder.resolve(DATABASE) + ": cannot be opened (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             closeQuietly(db, lock);
@@ -132,8 +146,9 @@ public final class ResultStore implements AutoCloseable {
                 throw new StoreException(folder.resolve(DATABASE) + ": schema version " + version + ", this software reads "
                         + SCHEMA_VERSION + (version == 0 ? " (never opened by the service)" : ""));
             }
-            String deviceId = meta(db, "device_id");
-            return new ResultStore(StoreSettings.defaults(folder, deviceId == null ? "unknown" : deviceId), null, db);
+            String deviceId = deviceIdForReaders(db);
+            return new ResultStore(StoreSettings.defaults(folder, deviceId == null ? "unknown" : deviceId), null, db,
+                    WriteHook.NONE);
         } catch (SQLException e) {
             closeQuietly(db, null);
             throw new StoreException(folder.resolve(DATABASE) + ": cannot be opened (" + e.getMessage() + ")", e);
@@ -164,6 +179,7 @@ public final class ResultStore implements AutoCloseable {
             Map<String, byte[]> all = new LinkedHashMap<>(r.files());
             all.put(ScreeningRecord.RESULT_FILE, r.resultJson().getBytes(StandardCharsets.UTF_8));
             for (Map.Entry<String, byte[]> f : all.entrySet()) {
+                hook.beforeCreate(temp.resolve(f.getKey()));
                 DurableFiles.write(temp.resolve(f.getKey()), f.getValue());
                 files.add(new StoredFile(f.getKey(), f.getValue().length, DurableFiles.sha256(f.getValue())));
             }
@@ -209,18 +225,18 @@ public final class ResultStore implements AutoCloseable {
      * Writes {@code screenings.csv}, {@code screenings.json} and each screening's files (in {@code <id>/}) from
      * {@code since} on ({@code null}: all) into the new folder {@code to}, for a USB stick. The export is built
      * beside {@code to} and renamed into place, so {@code to} either holds a complete export or does not exist.
+     *
+     * <p>{@code to}'s parent must exist and, unless {@code sameDiskAllowed}, be on another file system than the
+     * data folder. From a damaged index every row that can still be read is exported; rows and files that cannot
+     * be are named in the summary and in {@code problems.txt}, and the folders of unreadable rows are copied
+     * unchecked into {@code unindexed/}.
      */
-    public synchronized ExportSummary export(Path to, Instant since) throws StoreException {
-        Path target = to.toAbsolutePath().normalize();
-        if (target.startsWith(settings.dataFolder()) || settings.dataFolder().startsWith(target)) {
-            throw new StoreException("export folder " + target + ": must be outside the data folder "
-                    + settings.dataFolder());
-        }
+    public synchronized ExportSummary export(Path to, Instant since, boolean sameDiskAllowed) throws StoreException {
+        Path target = ExportTarget.check(to, settings.dataFolder(), sameDiskAllowed);
         Exporter exporter = Exporter.begin(target);
         ExportSummary summary;
         try {
-            select(since == null ? null : "s.time >= ?", since == null ? List.of() : List.of(StoreTime.format(since)),
-                    false, -1, exporter::add);
+            salvage(since, exporter);
             summary = exporter.finish();
         } catch (StoreException | RuntimeException e) {
             exporter.abandon();
@@ -228,11 +244,90 @@ public final class ResultStore implements AutoCloseable {
         }
         try {
             audit("EXPORT", summary.screenings() + " screening(s)" + (since == null ? "" : " since " + since)
-                    + ", " + summary.files() + " file(s), " + summary.bytes() + " bytes to " + target);
+                    + ", " + summary.files() + " file(s), " + summary.bytes() + " bytes to " + target
+                    + (summary.problems().isEmpty() ? "" : ", " + summary.problems().size() + " problem(s)"));
         } catch (StoreException e) {
             Logger.warn("Export to {} complete, but its audit line failed: {}", target, e.getMessage());
         }
         return summary;
+    }
+
+    /** Reads the screenings one by one, so that a damaged page costs only the rows on it. */
+    private void salvage(Instant since, Exporter exporter) throws StoreException {
+        List<Long> ids;
+        boolean damaged = false;
+        try {
+            ids = ids();
+        } catch (SQLException e) {
+            exporter.problem(DATABASE + ": the list of screenings cannot be read (" + e.getMessage()
+                    + "); every id up to the highest ever given was tried");
+            ids = idsUpToHighest();
+            damaged = true;
+        }
+        Set<String> readable = new HashSet<>();
+        for (long id : ids) {
+            Optional<StoredScreening> s;
+            try {
+                s = get(id);
+            } catch (StoreException e) {
+                exporter.problem("screening " + id + ": cannot be read from " + DATABASE + " ("
+                        + rootMessage(e) + "); not exported");
+                damaged = true;
+                continue;
+            }
+            if (s.isEmpty()) {
+                continue;
+            }
+            readable.add(s.get().folder().getFileName().toString());
+            if (since == null || !s.get().time().isBefore(since)) {
+                exporter.add(s.get());
+            }
+        }
+        if (damaged) {
+            for (Path folder : unreferencedFolders(readable)) {
+                exporter.addUnindexed(folder);
+            }
+        }
+    }
+
+    private List<Long> ids() throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM screenings ORDER BY id")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Every id AUTOINCREMENT can have given, from its counter (or the table's last row). */
+    private List<Long> idsUpToHighest() throws StoreException {
+        long highest = -1;
+        for (String sql : List.of("SELECT seq FROM sqlite_sequence WHERE name = 'screenings'",
+                "SELECT max(id) FROM screenings")) {
+            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                highest = Math.max(highest, rs.next() ? rs.getLong(1) : 0);
+            } catch (SQLException e) {
+                Logger.warn("{}: {} failed ({})", DATABASE, sql, e.getMessage());
+            }
+        }
+        if (highest < 0) {
+            throw new StoreException(settings.dataFolder().resolve(DATABASE) + ": no screening id can be read; "
+                    + "nothing was exported");
+        }
+        return java.util.stream.LongStream.rangeClosed(1, highest).boxed().toList();
+    }
+
+    private List<Path> unreferencedFolders(Set<String> referenced) throws StoreException {
+        try (Stream<Path> s = Files.list(results)) {
+            return s.filter(p -> !referenced.contains(p.getFileName().toString())).sorted().toList();
+        } catch (IOException e) {
+            throw new StoreException(results + ": cannot be listed (" + DurableFiles.reason(e) + ")", e);
+        }
+    }
+
+    private static String rootMessage(Exception e) {
+        return e.getCause() instanceof SQLException q ? q.getMessage() : e.getMessage();
     }
 
     /**
@@ -304,17 +399,51 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /**
+     * Proves that a result can be stored now: creates a file in the data folder, writes and fsyncs a block,
+     * deletes it. Throws with the reason (no space, no inodes, read-only, I/O error) when it cannot.
+     */
+    public synchronized void proveWritable() throws StoreException {
+        requireOwner("prove the data folder writable");
+        Path probe = incoming.resolve(".write-probe");
+        try {
+            hook.beforeCreate(probe);
+            Files.deleteIfExists(probe);
+            DurableFiles.write(probe, new byte[PROBE_BYTES]);
+            Files.delete(probe);
+            DurableFiles.syncFolder(incoming);
+        } catch (IOException e) {
+            deleteQuietly(probe);
+            throw new StoreException("data folder " + settings.dataFolder() + ": not writable (" + DurableFiles.reason(e)
+                    + "); results cannot be stored", e);
+        }
+    }
+
+    /** Runs SQLite's integrity check on the index; throws {@link StoreDamagedException} if it is damaged. */
+    public synchronized void checkIntegrity() throws StoreException {
+        try {
+            Integrity.check(db, settings.dataFolder().resolve(DATABASE));
+        } catch (SQLException e) {
+            throw new StoreException(settings.dataFolder().resolve(DATABASE) + ": integrity check failed to run ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
      * Records an event (RESULT, FAULT, CONFIG, RETENTION, EXPORT, ...) in the audit table and as one line of
      * {@code audit.log}.
      */
-    public synchronized void audit(String kind, String message) throws StoreException {
+    public void audit(String kind, String message) throws StoreException {
+        audit(Instant.now(), kind, message);
+    }
+
+    /** {@link #audit(String, String)} for an event that happened at {@code now}, before the store could record it. */
+    public synchronized void audit(Instant now, String kind, String message) throws StoreException {
         if (kind == null || !kind.matches("[A-Z][A-Z_]{0,19}")) {
             throw new StoreException("audit kind '" + kind + "' must be an upper-case word such as FAULT or CONFIG");
         }
         if (message == null || message.isBlank()) {
             throw new StoreException("audit " + kind + ": message missing");
         }
-        Instant now = Instant.now();
         try {
             insertAudit(now, kind, message);
         } catch (SQLException e) {
@@ -329,11 +458,17 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /**
-     * Checks every committed screening against its folder: files missing, of another size or SHA-256, or not
-     * committed. Empty when all is intact.
+     * Checks the index with SQLite's integrity check, then every committed screening against its folder: files
+     * missing, of another size or SHA-256, or not committed. Empty when all is intact; a damaged index is the one
+     * problem reported, as its rows cannot be trusted.
      */
     public synchronized List<String> verify() throws StoreException {
         List<String> problems = new ArrayList<>();
+        try {
+            checkIntegrity();
+        } catch (StoreDamagedException e) {
+            return List.of(e.getMessage());
+        }
         select(null, List.of(), false, -1, s -> problems.addAll(problems(s)));
         return problems;
     }
@@ -399,6 +534,19 @@ public final class ResultStore implements AutoCloseable {
     private static int schemaVersion(Connection db) throws SQLException {
         try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
             return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /** The owner's device id, or null where the index never had one or that part of it cannot be read. */
+    private static String deviceIdForReaders(Connection db) throws SQLException {
+        try {
+            return meta(db, "device_id");
+        } catch (SQLException e) {
+            if (!Integrity.isDamage(e)) {
+                throw e;
+            }
+            Logger.warn("{}: device id cannot be read ({})", DATABASE, e.getMessage());
+            return null;
         }
     }
 
