@@ -161,6 +161,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
 
             @Override
+            public String modelFilesState() {
+                return ServiceParts.filesState(modelFolders);
+            }
+
+            @Override
             public FrameSource openSource() throws CaptureException {
                 try {
                     return SourceFactory.open(sourceSpec);
@@ -266,7 +271,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 continue;
             }
             latencies.add(o.triggerToResultMs());
-            stored += o.storedId() == null ? 0 : 1;
+            stored++;
             if (i == baseline) {
                 rss[0] = ProcessStats.rssKb();
                 files[0] = ProcessStats.openFiles();

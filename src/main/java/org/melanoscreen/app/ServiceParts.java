@@ -3,11 +3,16 @@ package org.melanoscreen.app;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.store.StoreSettings;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** The service's models and store as its configuration describes them, for {@code run} and {@code selftest}. */
 final class ServiceParts {
@@ -18,6 +23,25 @@ final class ServiceParts {
     static List<Path> modelFolders(ServiceConfig config) {
         return config.text("models").isEmpty() ? List.of(ModelOptions.defaultModels())
                 : Arrays.stream(config.text("models").split(",")).map(String::trim).map(Path::of).toList();
+    }
+
+    /**
+     * Every file under {@code folders} with its size and modification time (or why it cannot be listed), so that
+     * a change to any of them is seen without reading them.
+     */
+    static String filesState(List<Path> folders) {
+        StringBuilder state = new StringBuilder();
+        for (Path folder : folders) {
+            try (Stream<Path> files = Files.walk(folder)) {
+                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+                    state.append(f).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime()).append('\n');
+                }
+            } catch (IOException | UncheckedIOException e) {
+                state.append(folder).append(": ").append(e.getMessage()).append('\n');
+            }
+        }
+        return state.toString();
     }
 
     static SessionSettings sessionSettings(ServiceConfig config) {

@@ -5,12 +5,12 @@ import org.melanoscreen.analysis.ScreeningResult;
 /**
  * What one capture produced.
  *
- * @param storedId      the results store's id, or null when it could not be stored
+ * @param storedId      the results store's id: a result is published only once it is stored
  * @param framesTaken   frames grabbed in the burst
  * @param framesPassed  frames that passed the quality gate
  * @param framesScreened frames classified and combined
  * @param triggerToResultMs from the trigger to the result being published
  */
-public record CaptureOutcome(ScreeningResult result, Long storedId, String patientRef, String lesionRef,
+public record CaptureOutcome(ScreeningResult result, long storedId, String patientRef, String lesionRef,
                              int framesTaken, int framesPassed, int framesScreened, double triggerToResultMs) {
 }
