@@ -60,6 +60,8 @@ public final class ResultStore implements AutoCloseable {
     private static final int NAMES_IN_AUDIT = 10;
     /** One file-system block: enough to prove that a new file gets an inode and a block. */
     private static final int PROBE_BYTES = 4096;
+    /** A result's folder holds frame, mask, overlay and JSON: the probe takes as many inodes (folder included). */
+    private static final int PROBE_FILES = 4;
     private static final TypeReference<Map<String, String>> MODELS = new TypeReference<>() {
     };
 
@@ -70,6 +72,8 @@ public final class ResultStore implements AutoCloseable {
     private final FileChannel lock;
     private final Connection db;
     private final WriteHook hook;
+    /** Bytes of the last screening whose files could not be written; 0 once one is stored. */
+    private long unstoredBytes;
 
     private ResultStore(StoreSettings settings, FileChannel lock, Connection db, WriteHook hook) {
         this.settings = settings;
@@ -90,7 +94,7 @@ public final class ResultStore implements AutoCloseable {
         return open(settings, WriteHook.NONE);
     }
 
-    /** {@link #open(StoreSettings)}, with {@code hook} called before each file the store creates. */
+    /** {@link #open(StoreSettings)}, with {@code hook} called before each file the store writes. */
     public static ResultStore open(StoreSettings settings, WriteHook hook) throws StoreException {
         settings.check();
         Path folder = settings.dataFolder().toAbsolutePath().normalize();
@@ -179,13 +183,14 @@ public final class ResultStore implements AutoCloseable {
             Map<String, byte[]> all = new LinkedHashMap<>(r.files());
             all.put(ScreeningRecord.RESULT_FILE, r.resultJson().getBytes(StandardCharsets.UTF_8));
             for (Map.Entry<String, byte[]> f : all.entrySet()) {
-                hook.beforeCreate(temp.resolve(f.getKey()));
+                hook.beforeWrite(temp.resolve(f.getKey()), f.getValue().length);
                 DurableFiles.write(temp.resolve(f.getKey()), f.getValue());
                 files.add(new StoredFile(f.getKey(), f.getValue().length, DurableFiles.sha256(f.getValue())));
             }
             DurableFiles.syncFolder(temp);
             DurableFiles.moveFolder(temp, folder);
         } catch (IOException e) {
+            unstoredBytes = r.files().values().stream().mapToLong(b -> b.length).sum() + r.resultJson().length();
             deleteQuietly(temp);
             deleteQuietly(folder); // renamed, but the rename was not made durable: no row may refer to it
             throw new StoreException("screening of " + r.time() + ": files cannot be written to " + temp + " ("
@@ -200,6 +205,7 @@ public final class ResultStore implements AutoCloseable {
             throw new StoreException("screening of " + r.time() + ": cannot be indexed in " + DATABASE + " ("
                     + e.getMessage() + "); nothing was stored", e);
         }
+        unstoredBytes = 0;
         appendAuditLine(AuditLog.line(now, "RESULT", settings.deviceId(), resultMessage(id, r, name)));
         return id;
     }
@@ -399,17 +405,23 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /**
-     * Proves that a result can be stored now: creates a file in the data folder, writes and fsyncs a block,
-     * deletes it. Throws with the reason (no space, no inodes, read-only, I/O error) when it cannot.
+     * Proves that a result can be stored now: creates in the data folder a folder of as many files as a result
+     * has, writes and fsyncs a block (after a save that failed for want of space: as many bytes as that screening
+     * had), deletes them. Throws with the reason (no space, no inodes, read-only, I/O error) when it cannot.
      */
     public synchronized void proveWritable() throws StoreException {
         requireOwner("prove the data folder writable");
         Path probe = incoming.resolve(".write-probe");
+        int bytes = (int) Math.max(PROBE_BYTES, unstoredBytes);
         try {
-            hook.beforeCreate(probe);
-            Files.deleteIfExists(probe);
-            DurableFiles.write(probe, new byte[PROBE_BYTES]);
-            Files.delete(probe);
+            hook.beforeWrite(probe, bytes);
+            DurableFiles.deleteTree(probe);
+            Files.createDirectory(probe);
+            DurableFiles.write(probe.resolve("block"), new byte[bytes]);
+            for (int i = 1; i < PROBE_FILES; i++) {
+                Files.createFile(probe.resolve("inode-" + i));
+            }
+            DurableFiles.deleteTree(probe);
             DurableFiles.syncFolder(incoming);
         } catch (IOException e) {
             deleteQuietly(probe);

@@ -39,30 +39,53 @@ class StoreSafetyTest {
         }
     }
 
-    @Test
-    void theWriteProbeFailsWithTheDisksReasonAndLeavesNothing() throws Exception {
-        boolean[] full = {false};
-        WriteHook disk = file -> {
-            if (full[0]) {
+    /** A disk with {@code free} bytes left (or none), as the store's writes see it. */
+    private static final class Disk implements WriteHook {
+        volatile long free = Long.MAX_VALUE;
+
+        @Override
+        public void beforeWrite(Path file, long bytes) throws IOException {
+            if (bytes > free) {
                 throw new FileSystemException(file.toString(), null, "No space left on device");
             }
-        };
+        }
+    }
+
+    @Test
+    void theWriteProbeFailsWithTheDisksReasonAndLeavesNothing() throws Exception {
+        Disk disk = new Disk();
         try (ResultStore store = ResultStore.open(settings(), disk)) {
             store.proveWritable();
-            full[0] = true;
+            disk.free = 0;
             StoreException e = assertThrows(StoreException.class, store::proveWritable);
             assertEquals("data folder " + dir.resolve("data") + ": not writable (No space left on device); results "
                     + "cannot be stored", e.getMessage());
-            e = assertThrows(StoreException.class, () -> store.save(TestRecords.record(1, T0)));
-            assertTrue(e.getMessage().contains("No space left on device") && e.getMessage().endsWith("nothing was stored"),
-                    e.getMessage());
-            full[0] = false;
+            disk.free = Long.MAX_VALUE;
             store.proveWritable();
             assertEquals(List.of(), children(dir.resolve("data/incoming")));
-            assertTrue(store.list(null, 10).isEmpty());
         }
         try (ResultStore shared = ResultStore.openShared(dir.resolve("data"))) {
             assertTrue(assertThrows(StoreException.class, shared::proveWritable).getMessage().contains("opened shared"));
+        }
+    }
+
+    @Test
+    void afterASaveFailedForSpaceTheProbeMustProveAsManyBytes() throws Exception {
+        Disk disk = new Disk();
+        try (ResultStore store = ResultStore.open(settings(), disk)) {
+            disk.free = 10_000;
+            store.proveWritable();
+            StoreException e = assertThrows(StoreException.class, () -> store.save(TestRecords.record(1, T0)));
+            assertTrue(e.getMessage().contains("No space left on device") && e.getMessage().endsWith("nothing was stored"),
+                    e.getMessage());
+            assertThrows(StoreException.class, store::proveWritable, "a block fits, the failed screening does not");
+            disk.free = Long.MAX_VALUE;
+            store.proveWritable();
+            store.save(TestRecords.record(2, T0));
+            disk.free = 10_000;
+            store.proveWritable();
+            assertEquals(1, store.list(null, 10).size());
+            assertEquals(List.of(), children(dir.resolve("data/incoming")));
         }
     }
 

@@ -75,7 +75,7 @@ class ApplianceStorageTest {
         final AtomicInteger probes = new AtomicInteger();
 
         @Override
-        public void beforeCreate(Path file) throws IOException {
+        public void beforeWrite(Path file, long bytes) throws IOException {
             boolean probe = file.getFileName().toString().startsWith(".write-probe");
             if (probe) {
                 probes.incrementAndGet();
