@@ -177,9 +177,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             @Override
             public ResultStore openStore() throws StoreException {
                 ResultStore opened = ResultStore.open(store);
-                auditConfiguration(opened, config);
-                opened.applyRetention();
-                return opened;
+                try {
+                    auditConfiguration(opened, config);
+                    opened.applyRetention();
+                    return opened;
+                } catch (StoreException | RuntimeException e) {
+                    // closed, so that the retry can open it again
+                    try {
+                        opened.close();
+                    } catch (StoreException c) {
+                        e.addSuppressed(c);
+                    }
+                    throw e;
+                }
             }
         };
         ApplianceSettings appliance = new ApplianceSettings(config.integer("capture.burst_frames"),
