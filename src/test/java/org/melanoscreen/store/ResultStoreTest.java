@@ -37,7 +37,8 @@ class ResultStoreTest {
         return StoreSettings.defaults(dir.resolve("data"), "dev-1");
     }
 
-    private static List<String> children(Path folder) throws IOException {
+    /** The sorted names in {@code folder}. */
+    static List<String> children(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }

@@ -12,7 +12,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,12 +30,6 @@ class StoreSafetyTest {
 
     private StoreSettings settings() {
         return StoreSettings.defaults(dir.resolve("data"), "dev-1");
-    }
-
-    private static List<String> children(Path folder) throws IOException {
-        try (Stream<Path> s = Files.list(folder)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
     }
 
     /** A disk with {@code free} bytes left (or none), as the store's writes see it. */
@@ -62,7 +55,7 @@ class StoreSafetyTest {
                     + "cannot be stored", e.getMessage());
             disk.free = Long.MAX_VALUE;
             store.proveWritable();
-            assertEquals(List.of(), children(dir.resolve("data/incoming")));
+            assertEquals(List.of(), ResultStoreTest.children(dir.resolve("data/incoming")));
         }
         try (ResultStore shared = ResultStore.openShared(dir.resolve("data"))) {
             assertTrue(assertThrows(StoreException.class, shared::proveWritable).getMessage().contains("opened shared"));
@@ -85,7 +78,7 @@ class StoreSafetyTest {
             disk.free = 10_000;
             store.proveWritable();
             assertEquals(1, store.list(null, 10).size());
-            assertEquals(List.of(), children(dir.resolve("data/incoming")));
+            assertEquals(List.of(), ResultStoreTest.children(dir.resolve("data/incoming")));
         }
     }
 
@@ -103,7 +96,7 @@ class StoreSafetyTest {
             e = assertThrows(StoreException.class, () -> store.export(typo, null, false));
             assertTrue(e.getMessage().contains("on the same disk as the data folder")
                     && e.getMessage().contains("--same-disk"), e.getMessage());
-            assertEquals(List.of(), children(dir.resolve("media/usbstick")));
+            assertEquals(List.of(), ResultStoreTest.children(dir.resolve("media/usbstick")));
 
             assertEquals(1, store.export(typo, null, true).screenings(), "a same-disk export when asked for");
 
@@ -154,7 +147,7 @@ class StoreSafetyTest {
             summary = shared.export(to, null, true);
         }
         List<Long> exported = new ArrayList<>();
-        for (String name : children(to)) {
+        for (String name : ResultStoreTest.children(to)) {
             if (name.matches("\\d+")) {
                 exported.add(Long.parseLong(name));
             }
@@ -176,7 +169,7 @@ class StoreSafetyTest {
                 assertTrue(problems.stream().anyMatch(p -> p.startsWith(unreadable)), id + " not named: " + problems);
             }
         }
-        List<String> unindexed = children(to.resolve(Exporter.UNINDEXED));
+        List<String> unindexed = ResultStoreTest.children(to.resolve(Exporter.UNINDEXED));
         assertEquals(lost, unindexed.size(), "the folders of the unreadable rows, copied unchecked");
         for (String folder : unindexed) {
             String json = Files.readString(to.resolve(Exporter.UNINDEXED).resolve(folder).resolve(ScreeningRecord.RESULT_FILE));
