@@ -246,10 +246,16 @@ public final class ResultStore implements AutoCloseable {
             exporter.abandon();
             throw e;
         }
+        String message = summary.screenings() + " screening(s)" + (since == null ? "" : " since " + since)
+                + ", " + summary.files() + " file(s), " + summary.bytes() + " bytes to " + target
+                + (summary.problems().isEmpty() ? "" : ", " + summary.problems().size() + " problem(s)");
+        if (indexDamaged()) {
+            audit.appendCommitted(Instant.now(), "EXPORT", message + "; the index is damaged, so this line is in "
+                    + AUDIT_LOG + " only");
+            return summary;
+        }
         try {
-            audit("EXPORT", summary.screenings() + " screening(s)" + (since == null ? "" : " since " + since)
-                    + ", " + summary.files() + " file(s), " + summary.bytes() + " bytes to " + target
-                    + (summary.problems().isEmpty() ? "" : ", " + summary.problems().size() + " problem(s)"));
+            audit("EXPORT", message);
         } catch (StoreException e) {
             Logger.warn("Export to {} complete, but its audit line failed: {}", target, e.getMessage());
         }
@@ -301,6 +307,18 @@ public final class ResultStore implements AutoCloseable {
     /** {@link #audit(String, String)} for an event that happened at {@code now}, before the store could record it. */
     public synchronized void audit(Instant now, String kind, String message) throws StoreException {
         audit.record(now, kind, message);
+    }
+
+    private boolean indexDamaged() {
+        try {
+            checkIntegrity();
+            return false;
+        } catch (StoreDamagedException e) {
+            return true;
+        } catch (StoreException e) {
+            Logger.warn("{}", e.getMessage());
+            return false;
+        }
     }
 
     /**

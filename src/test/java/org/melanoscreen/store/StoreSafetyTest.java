@@ -179,5 +179,8 @@ class StoreSafetyTest {
                     + "exported unchecked to unindexed/" + folder), problems.toString());
         }
         assertEquals(problems, Files.readAllLines(to.resolve(Exporter.PROBLEMS)));
+        String exportLine = Files.readAllLines(dir.resolve("data/audit.log")).stream()
+                .filter(l -> l.contains(" EXPORT ")).findFirst().orElseThrow();
+        assertTrue(exportLine.endsWith("; the index is damaged, so this line is in audit.log only"), exportLine);
     }
 }
