@@ -52,7 +52,7 @@ final class ConsoleListener implements ApplianceListener {
         }
         line.append(String.format(Locale.ROOT, " | frames %d taken, %d passed, %d screened | %.0f ms | %s",
                 o.framesTaken(), o.framesPassed(), o.framesScreened(), o.triggerToResultMs(),
-                o.storedId() == null ? "NOT STORED" : "stored #" + o.storedId()));
+                "stored #" + o.storedId()));
         out.println(line);
     }
 }

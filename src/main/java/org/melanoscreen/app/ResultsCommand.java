@@ -184,16 +184,22 @@ final class ResultsCommand implements Runnable {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Copy screenings to a new folder (e.g. on a USB stick): screenings.csv, screenings.json "
+            description = "Copy screenings to a new folder on a USB stick: screenings.csv, screenings.json "
                     + "and one folder of files per screening id. Files are checked against their SHA-256; the "
-                    + "folder appears only once the export is complete.")
+                    + "folder appears only once the export is complete. From a damaged store it salvages what "
+                    + "can be read and names the rest (exit 1).")
     static final class ExportCommand implements Callable<Integer> {
         @ParentCommand
         ResultsCommand parent;
 
         @Option(names = "--to", paramLabel = "DIR", required = true,
-                description = "The export folder; must not exist yet or be empty.")
+                description = "The export folder: a new (or empty) folder in an existing one, such as the mount "
+                        + "point of a USB stick.")
         Path to;
+
+        @Option(names = "--same-disk", description = "Allow an export onto the data folder's own disk (by default "
+                + "refused: a stick that is not mounted would otherwise fill the internal disk).")
+        boolean sameDisk;
 
         @Option(names = "--since", paramLabel = "TIME", converter = TimeConverter.class,
                 description = "Only screenings from this ISO-8601 time or date (UTC) on.")
@@ -202,10 +208,15 @@ final class ResultsCommand implements Runnable {
         @Override
         public Integer call() {
             try (ResultStore store = parent.open()) {
-                ExportSummary s = store.export(to, since);
+                ExportSummary s = store.export(to, since, sameDisk);
                 System.out.printf(Locale.ROOT, "exported %d screening(s), %d file(s), %d bytes to %s%n",
                         s.screenings(), s.files(), s.bytes(), s.folder());
-                return 0;
+                s.problems().forEach(p -> System.err.println("error: " + p));
+                if (!s.problems().isEmpty()) {
+                    System.err.printf(Locale.ROOT, "%d problem(s), listed in %s%n", s.problems().size(),
+                            s.folder().resolve("problems.txt"));
+                }
+                return s.problems().isEmpty() ? 0 : Main.EXIT_INPUT_FAILED;
             } catch (StoreException e) {
                 System.err.println("error: " + e.getMessage());
                 return Main.EXIT_INPUT_FAILED;

@@ -171,6 +171,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
 
             @Override
+            public String modelFilesState() {
+                return ServiceParts.filesState(modelFolders);
+            }
+
+            @Override
             public FrameSource openSource() throws CaptureException {
                 return source.open();
             }
@@ -178,9 +183,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             @Override
             public ResultStore openStore() throws StoreException {
                 ResultStore opened = ResultStore.open(store);
-                auditConfiguration(opened, config);
-                opened.applyRetention();
-                return opened;
+                try {
+                    auditConfiguration(opened, config);
+                    opened.applyRetention();
+                    return opened;
+                } catch (StoreException | RuntimeException e) {
+                    // closed, so that the retry can open it again
+                    try {
+                        opened.close();
+                    } catch (StoreException c) {
+                        e.addSuppressed(c);
+                    }
+                    throw e;
+                }
             }
         };
         ApplianceSettings appliance = new ApplianceSettings(config.integer("capture.burst_frames"),
@@ -272,7 +287,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 continue;
             }
             latencies.add(o.triggerToResultMs());
-            stored += o.storedId() == null ? 0 : 1;
+            stored++;
             if (i == baseline) {
                 rss[0] = ProcessStats.rssKb();
                 files[0] = ProcessStats.openFiles();

@@ -120,7 +120,10 @@ final class SelftestCommand implements Callable<Integer> {
         }
     }
 
-    /** The store in the data folder, which must exist already: the service or the package creates it. */
+    /**
+     * The store in the data folder, which must exist already (the service or the package creates it): opening runs
+     * SQLite's integrity check on the index; then a real write proves the folder writable.
+     */
     private static String store(ServiceConfig config) throws Exception {
         Path folder = DataFolder.of(config, false).path();
         if (!Files.isDirectory(folder)) {
@@ -128,11 +131,12 @@ final class SelftestCommand implements Callable<Integer> {
                     + "the service does at its first start, or give store.data_dir)");
         }
         try (ResultStore store = ResultStore.open(ServiceParts.storeSettings(config, folder))) {
+            store.proveWritable();
             if (store.belowFreeSpaceFloor()) {
                 throw new IllegalStateException(store.dataFolder() + ": " + store.freeBytes() / (1024 * 1024)
                         + " MB free, below store.min_free_mb");
             }
-            return store.dataFolder() + ", " + store.freeBytes() / (1024 * 1024) + " MB free";
+            return store.dataFolder() + ": index intact, writable, " + store.freeBytes() / (1024 * 1024) + " MB free";
         }
     }
 

@@ -6,12 +6,17 @@ import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.store.StoreSettings;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** The service's models and store as its configuration describes them, for {@code run} and {@code selftest}. */
 final class ServiceParts {
@@ -40,6 +45,25 @@ final class ServiceParts {
             }
         }
         return String.join(" ", ids);
+    }
+
+    /**
+     * Every file under {@code folders} with its size and modification time (or why it cannot be listed), so that
+     * a change to any of them is seen without reading them.
+     */
+    static String filesState(List<Path> folders) {
+        StringBuilder state = new StringBuilder();
+        for (Path folder : folders) {
+            try (Stream<Path> files = Files.walk(folder)) {
+                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+                    state.append(f).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime()).append('\n');
+                }
+            } catch (IOException | UncheckedIOException e) {
+                state.append(folder).append(": ").append(e.getMessage()).append('\n');
+            }
+        }
+        return state.toString();
     }
 
     static SessionSettings sessionSettings(ServiceConfig config) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -23,11 +24,15 @@ import java.util.stream.Stream;
 /**
  * Builds an export in a hidden folder beside its target, then renames it into place: {@code screenings.csv},
  * {@code screenings.json} (an array of the objects of {@link StoredScreening#toJson()}) and one folder per
- * screening named by its id. Files are checked against their stored SHA-256 while copied.
+ * screening named by its id. Files are checked against their stored SHA-256 while copied; one that is missing
+ * or differs is left out and named, as is everything else that could not be read, in {@code problems.txt}.
  */
 final class Exporter {
     static final String CSV = "screenings.csv";
     static final String JSON = "screenings.json";
+    static final String PROBLEMS = "problems.txt";
+    /** Folders of screenings whose index row cannot be read, copied unchecked under their own names. */
+    static final String UNINDEXED = "unindexed";
     static final List<String> CSV_COLUMNS = List.of("id", "time", "device_id", "patient_ref", "lesion_ref", "risk",
             "melanoma_probability", "software_version", "models", "folder", "files");
 
@@ -37,6 +42,7 @@ final class Exporter {
     private final Writer csv;
     private final FileChannel jsonChannel;
     private final JsonGenerator json;
+    private final List<String> problems = new ArrayList<>();
     private int screenings;
     private int files;
     private long bytes;
@@ -53,7 +59,7 @@ final class Exporter {
         json.writeStartArray();
     }
 
-    /** Starts an export into {@code target}, which must not exist or be an empty folder. */
+    /** Starts an export into {@code target}, which must not exist or be an empty folder in an existing one. */
     static Exporter begin(Path target) throws StoreException {
         if (Files.exists(target) && !isEmptyFolder(target)) {
             throw new StoreException("export folder " + target + ": already exists and is not empty; "
@@ -61,7 +67,6 @@ final class Exporter {
         }
         Path temp = target.resolveSibling("." + target.getFileName() + ".partial-" + UUID.randomUUID());
         try {
-            Files.createDirectories(target.getParent());
             Files.createDirectory(temp);
             return new Exporter(target, temp);
         } catch (IOException e) {
@@ -74,22 +79,31 @@ final class Exporter {
         }
     }
 
+    /** Exports a screening with those of its files that match what was stored; the others are named. */
     void add(StoredScreening s) throws StoreException {
         Path folder = temp.resolve(Long.toString(s.id()));
+        List<StoredFile> exported = new ArrayList<>();
         try {
             Files.createDirectory(folder);
             for (StoredFile f : s.files()) {
                 Path from = s.file(f.name());
-                if (!DurableFiles.copy(from, folder.resolve(f.name())).equals(f.sha256())) {
-                    throw new StoreException("screening " + s.id() + ": " + from + " differs from what was stored "
-                            + "(SHA-256 mismatch); export stopped, run 'results verify'");
+                Path to = folder.resolve(f.name());
+                String problem = copyChecked(from, to, f);
+                if (problem == null) {
+                    exported.add(f);
+                    files++;
+                    bytes += f.size();
+                } else {
+                    Files.deleteIfExists(to);
+                    problems.add("screening " + s.id() + ": " + f.name() + " " + problem + "; not exported");
                 }
-                files++;
-                bytes += f.size();
             }
             DurableFiles.syncFolder(folder);
-            csv.write(csvRow(s) + "\r\n");
-            ObjectNode o = s.toJson();
+            StoredScreening written = new StoredScreening(s.id(), s.time(), s.deviceId(), s.patientRef(),
+                    s.lesionRef(), s.risk(), s.melanomaProbability(), s.resultJson(), s.models(), s.softwareVersion(),
+                    s.folder(), exported);
+            csv.write(csvRow(written) + "\r\n");
+            ObjectNode o = written.toJson();
             o.put("folder", Long.toString(s.id()));
             json.writeTree(o);
             screenings++;
@@ -97,6 +111,51 @@ final class Exporter {
             throw new StoreException("screening " + s.id() + ": cannot be exported to " + folder + " ("
                     + DurableFiles.reason(e) + ")", e);
         }
+    }
+
+    /** Null when copied intact, else what is wrong with the stored file. */
+    private static String copyChecked(Path from, Path to, StoredFile f) {
+        try {
+            return DurableFiles.copy(from, to).equals(f.sha256()) ? null
+                    : "differs from what was stored (SHA-256 mismatch)";
+        } catch (IOException e) {
+            return "cannot be read (" + DurableFiles.reason(e) + ")";
+        }
+    }
+
+    /**
+     * Copies, unchecked, the folder of a screening whose index row cannot be read into {@code unindexed/}: its
+     * {@code result.json} still says what was found.
+     */
+    void addUnindexed(Path resultFolder) throws StoreException {
+        String name = resultFolder.getFileName().toString();
+        Path folder = temp.resolve(UNINDEXED).resolve(name);
+        try {
+            Files.createDirectories(folder);
+            try (Stream<Path> listing = Files.list(resultFolder)) {
+                for (Path from : (Iterable<Path>) listing.sorted()::iterator) {
+                    try {
+                        DurableFiles.copy(from, folder.resolve(from.getFileName()));
+                        files++;
+                        bytes += Files.size(from);
+                    } catch (IOException e) {
+                        problems.add("results/" + name + "/" + from.getFileName() + ": cannot be read ("
+                                + DurableFiles.reason(e) + "); not exported");
+                    }
+                }
+            }
+            DurableFiles.syncFolder(folder);
+            problems.add("results/" + name + ": no readable row in the index; its files were exported unchecked to "
+                    + UNINDEXED + "/" + name);
+        } catch (IOException e) {
+            throw new StoreException("results/" + name + ": cannot be exported to " + folder + " ("
+                    + DurableFiles.reason(e) + ")", e);
+        }
+    }
+
+    /** Something that could not be exported, in words. */
+    void problem(String what) {
+        problems.add(what);
     }
 
     ExportSummary finish() throws StoreException {
@@ -108,6 +167,10 @@ final class Exporter {
             csv.flush();
             csvChannel.force(true);
             csv.close();
+            if (!problems.isEmpty()) {
+                DurableFiles.write(temp.resolve(PROBLEMS), (String.join("\n", problems) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
             DurableFiles.syncFolder(temp);
             if (Files.exists(target)) {
                 Files.delete(target);
@@ -116,8 +179,9 @@ final class Exporter {
         } catch (IOException e) {
             throw new StoreException("export folder " + target + ": cannot be completed (" + DurableFiles.reason(e) + ")", e);
         }
-        Logger.info("Exported {} screening(s), {} file(s), {} bytes to {}", screenings, files, bytes, target);
-        return new ExportSummary(target, screenings, files, bytes);
+        Logger.info("Exported {} screening(s), {} file(s), {} bytes to {}; {} problem(s)", screenings, files, bytes,
+                target, problems.size());
+        return new ExportSummary(target, screenings, files, bytes, problems);
     }
 
     /** Removes the unfinished export; the target is left as it was. */

@@ -16,6 +16,7 @@ import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.ParityCheck;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.ScreeningRecord;
+import org.melanoscreen.store.StoreDamagedException;
 import org.melanoscreen.store.StoreException;
 import org.tinylog.Logger;
 
@@ -29,23 +30,33 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The screening workflow as an explicit state machine, run on one thread:
  * <pre>
  * BOOTING -> SELF_TEST -> READY -> CAPTURING -> ANALYSING -> RESULT -> READY
  *                 |          |          |            |           |
- *                 +----------+----------+------------+-----------+--> FAULT -> SELF_TEST (when the cause is gone)
+ *                 +----------+----------+------------+-----------+--> FAULT -> READY (when the cause is gone)
  * </pre>
  * A capture grabs a burst, keeps the frames that pass the quality gate, screens the sharpest few and combines
  * them; when none pass the result is RETAKE with the reasons. Triggers (button, console, control socket,
  * auto-capture) and cancels arrive as events from any thread.
+ *
+ * <p>A result is shown only once it is stored: before READY and before every capture a real write proves the
+ * data folder writable, and a result that could not be stored is not shown but leaves the device in FAULT:
+ * storage until a write succeeds again. A FAULT is retried quietly (no state change, no audit line, the models
+ * loaded again only if their files changed) until its cause is gone. Every FAULT reaches the audit log: one that
+ * happens while the store cannot be opened is recorded once it can.
  */
 public final class Appliance implements AutoCloseable {
     private static final long POLL_MS = 200;
     private static final int AUTO_STEADY_FRAMES = 3;
     private static final double AUTO_MAX_DRIFT = 0.02;
-    private static final long RETENTION_EVERY_NANOS = TimeUnit.HOURS.toNanos(24);
+    /** How often READY checks the index's integrity and applies retention. */
+    private static final long MAINTENANCE_EVERY_NANOS = TimeUnit.HOURS.toNanos(24);
+    /** Audit lines kept while the store cannot be opened; beyond this only the count of dropped ones is kept. */
+    private static final int UNAUDITED_MAX = 1000;
 
     private sealed interface Event permits Trigger, Cancel, Stop {
     }
@@ -59,6 +70,9 @@ public final class Appliance implements AutoCloseable {
     private record Stop() implements Event {
     }
 
+    private record Unaudited(Instant time, String kind, String message) {
+    }
+
     private final ApplianceSettings settings;
     private final Resources resources;
     private final PipelineFactory pipelineFactory;
@@ -67,11 +81,13 @@ public final class Appliance implements AutoCloseable {
     private final List<ApplianceListener> listeners = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final java.util.Set<ApplianceListener> failingListeners = new java.util.HashSet<>();
+    private final LongSupplier clock;
+    private final List<Unaudited> unaudited = new ArrayList<>();
 
     private volatile ApplianceState state = ApplianceState.BOOTING;
     private volatile Fault fault;
     private volatile boolean cancelRequested;
-    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile long lastProgressNanos;
     private Thread thread;
 
     private ModelSet models;
@@ -80,7 +96,9 @@ public final class Appliance implements AutoCloseable {
     private ResultStore store;
     private long nextCheckNanos;
     private long resultUntilNanos;
-    private long lastRetentionNanos = System.nanoTime();
+    private long lastMaintenanceNanos;
+    private String failedModelFiles;
+    private int unauditedDropped;
     private final AutoCapture auto = new AutoCapture();
 
     /** Builds the pipeline for loaded models; refuses (a FAULT) models it cannot screen with. */
@@ -91,11 +109,20 @@ public final class Appliance implements AutoCloseable {
 
     public Appliance(ApplianceSettings settings, Resources resources, PipelineFactory pipelineFactory,
                      String deviceId, String softwareVersion) {
+        this(settings, resources, pipelineFactory, deviceId, softwareVersion, System::nanoTime);
+    }
+
+    /** With {@code clock} (nanoseconds, as {@link System#nanoTime}) deciding every retry, hold and check. */
+    Appliance(ApplianceSettings settings, Resources resources, PipelineFactory pipelineFactory,
+              String deviceId, String softwareVersion, LongSupplier clock) {
         this.settings = settings;
         this.resources = resources;
         this.pipelineFactory = pipelineFactory;
         this.deviceId = deviceId;
         this.softwareVersion = softwareVersion;
+        this.clock = clock;
+        this.lastProgressNanos = clock.getAsLong();
+        this.lastMaintenanceNanos = clock.getAsLong();
     }
 
     public void addListener(ApplianceListener listener) {
@@ -112,7 +139,7 @@ public final class Appliance implements AutoCloseable {
 
     /** Asks for a capture; ignored (with a log line) unless READY or showing a RESULT. */
     public void trigger(String origin, String patientRef, String lesionRef) {
-        events.add(new Trigger(origin, patientRef, lesionRef, System.nanoTime()));
+        events.add(new Trigger(origin, patientRef, lesionRef, clock.getAsLong()));
     }
 
     /** Abandons the capture under way, if any. */
@@ -129,7 +156,7 @@ public final class Appliance implements AutoCloseable {
         return fault;
     }
 
-    /** When the workflow last made progress (System.nanoTime); a watchdog compares it with the clock. */
+    /** When the workflow last made progress (on the appliance's clock); a watchdog compares it with the clock. */
     public long lastProgressNanos() {
         return lastProgressNanos;
     }
@@ -160,9 +187,12 @@ public final class Appliance implements AutoCloseable {
     private void run() {
         try {
             enter(ApplianceState.BOOTING, null, "software " + softwareVersion + ", device " + deviceId);
-            selfTest();
+            enter(ApplianceState.SELF_TEST, null, "checking storage, models and camera");
+            if (checksPass()) {
+                enter(ApplianceState.READY, null, "ready: " + source.describe());
+            }
             while (true) {
-                lastProgressNanos = System.nanoTime();
+                lastProgressNanos = clock.getAsLong();
                 Event event = events.poll(POLL_MS, TimeUnit.MILLISECONDS);
                 if (event instanceof Stop) {
                     break;
@@ -184,14 +214,14 @@ public final class Appliance implements AutoCloseable {
     }
 
     private void handle(Trigger trigger) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         switch (state) {
             case FAULT -> {
                 if (trigger != null) {
                     Logger.warn("Capture from {} ignored: FAULT ({})", trigger.origin(), fault.label());
                 }
                 if (now >= nextCheckNanos) {
-                    selfTest();
+                    retryFault();
                 }
             }
             case RESULT, READY -> {
@@ -200,10 +230,13 @@ public final class Appliance implements AutoCloseable {
                     return;
                 }
                 if (state == ApplianceState.RESULT && now >= resultUntilNanos) {
+                    if (!storageUsable(true)) {
+                        return;
+                    }
                     enter(ApplianceState.READY, null, "ready");
                 }
                 if (settings.autoCapture() && auto.steadyLesion()) {
-                    capture(new Trigger("auto-capture", null, null, System.nanoTime()));
+                    capture(new Trigger("auto-capture", null, null, clock.getAsLong()));
                 } else if (now >= nextCheckNanos) {
                     healthCheck();
                 }
@@ -216,21 +249,48 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private void selfTest() {
-        enter(ApplianceState.SELF_TEST, null, "checking models, storage and camera");
+    /** Checks the FAULT's cause again, staying in FAULT quietly while any check fails. */
+    private void retryFault() {
+        Fault was = fault;
+        if (checksPass()) {
+            auditQuietly("FAULT", "cleared: " + was.label());
+            enter(ApplianceState.READY, null, "ready again (" + was.label() + " cleared): " + source.describe());
+        }
+    }
+
+    /** Storage, then models, then camera; the first that fails is the FAULT. */
+    private boolean checksPass() {
+        if (!storageUsable(true) || !modelsLoaded() || !cameraWorks()) {
+            return false;
+        }
+        nextCheckNanos = clock.getAsLong() + settings.healthInterval().toNanos();
+        return true;
+    }
+
+    /** Loads the models unless they are loaded, or failed to load from files that have not changed since. */
+    private boolean modelsLoaded() {
+        if (models != null) {
+            return true;
+        }
+        String files = resources.modelFilesState();
+        if (files.equals(failedModelFiles)) {
+            faultWith(Fault.MODEL_INVALID, "model files unchanged since they failed to load");
+            return false;
+        }
         try {
-            if (models == null) {
-                models = resources.loadModels();
-                Logger.info("Self-test: {}", ParityCheck.verify(models));
-                pipeline = pipelineFactory.create(models);
-            }
+            models = resources.loadModels();
+            Logger.info("Self-test: {}", ParityCheck.verify(models));
+            pipeline = pipelineFactory.create(models);
+            failedModelFiles = null;
+            return true;
         } catch (ModelException e) {
+            failedModelFiles = files;
             faultWith(Fault.MODEL_INVALID, e.getMessage());
-            return;
+            return false;
         }
-        if (!storageUsable()) {
-            return;
-        }
+    }
+
+    private boolean cameraWorks() {
         try {
             if (source == null) {
                 source = resources.openSource();
@@ -238,38 +298,54 @@ public final class Appliance implements AutoCloseable {
             try (Frame probe = source.grab()) {
                 Logger.debug("Self-test frame {}x{}", probe.width(), probe.height());
             }
+            return true;
         } catch (CaptureException e) {
             faultWith(e);
-            return;
+            return false;
         }
-        nextCheckNanos = System.nanoTime() + settings.healthInterval().toNanos();
-        enter(ApplianceState.READY, null, "ready: " + source.describe());
     }
 
-    private boolean storageUsable() {
+    /**
+     * Opens the store if needed (recording the audit lines it missed), checks the free-space floor and, when
+     * {@code prove}, writes a probe file: the check before READY and before every capture.
+     */
+    private boolean storageUsable(boolean prove) {
         try {
             if (store == null) {
                 store = resources.openStore();
+                recordUnaudited();
             }
             if (store.belowFreeSpaceFloor()) {
                 faultWith(Fault.STORAGE_UNAVAILABLE, store.dataFolder() + ": free space below the floor ("
                         + store.freeBytes() / (1024 * 1024) + " MB left)");
                 return false;
             }
+            if (prove) {
+                store.proveWritable();
+            }
             return true;
+        } catch (StoreDamagedException e) {
+            storeDamaged(e);
+            return false;
         } catch (StoreException e) {
             faultWith(Fault.STORAGE_UNAVAILABLE, e.getMessage());
             return false;
         }
     }
 
+    /** Nothing more is written to a damaged index: it is closed, and opened (and checked) again at each retry. */
+    private void storeDamaged(StoreDamagedException e) {
+        releaseStore();
+        faultWith(Fault.STORAGE_DAMAGED, e.getMessage());
+    }
+
     private void healthCheck() {
-        nextCheckNanos = System.nanoTime() + settings.healthInterval().toNanos();
-        if (!storageUsable()) {
+        nextCheckNanos = clock.getAsLong() + settings.healthInterval().toNanos();
+        if (!storageUsable(false)) {
             return;
         }
-        if (System.nanoTime() - lastRetentionNanos > RETENTION_EVERY_NANOS) {
-            applyRetention();
+        if (clock.getAsLong() - lastMaintenanceNanos >= MAINTENANCE_EVERY_NANOS && !maintainStore()) {
+            return;
         }
         try (Frame frame = source.grab()) {
             if (settings.autoCapture()) {
@@ -284,7 +360,7 @@ public final class Appliance implements AutoCloseable {
 
     private void capture(Trigger trigger) {
         cancelRequested = false;
-        if (!storageUsable()) {
+        if (!storageUsable(true)) {
             return;
         }
         enter(ApplianceState.CAPTURING, null, "capture from " + trigger.origin() + ": " + settings.burstFrames()
@@ -297,7 +373,7 @@ public final class Appliance implements AutoCloseable {
                     return;
                 }
                 frames.add(source.grab());
-                lastProgressNanos = System.nanoTime();
+                lastProgressNanos = clock.getAsLong();
             }
             enter(ApplianceState.ANALYSING, null, "analysing " + frames.size() + " frames");
             analyse(trigger, frames);
@@ -331,7 +407,7 @@ public final class Appliance implements AutoCloseable {
                     prepared.close();
                     throw e;
                 }
-                lastProgressNanos = System.nanoTime();
+                lastProgressNanos = clock.getAsLong();
             }
             decide(trigger, frames.size(), candidates);
         } finally {
@@ -357,7 +433,7 @@ public final class Appliance implements AutoCloseable {
             List<ScreeningResult> results = new ArrayList<>();
             for (Candidate c : best) {
                 results.add(pipeline.complete(c.prepared(), c.segmentation(), c.quality(), c.timings()));
-                lastProgressNanos = System.nanoTime();
+                lastProgressNanos = clock.getAsLong();
             }
             BurstCombiner.Combined combined = BurstCombiner.combine(results, pipeline.policy());
             result = combined.result();
@@ -368,21 +444,25 @@ public final class Appliance implements AutoCloseable {
             abandon("analysis cancelled");
             return;
         }
-        double ms = (System.nanoTime() - trigger.nanos()) / 1e6;
-        CaptureOutcome unstored = new CaptureOutcome(result, null, trigger.patientRef(), trigger.lesionRef(),
+        double ms = (clock.getAsLong() - trigger.nanos()) / 1e6;
+        long id;
+        try {
+            id = store(trigger, shown.prepared().original(), result, frameCount, passed.size(), probabilities);
+        } catch (StoreException e) {
+            Logger.error("Result not stored, so not shown: {}", e.getMessage());
+            faultWith(Fault.STORAGE_UNAVAILABLE, "this capture's result could not be stored, so it is not shown ("
+                    + e.getMessage() + "); capture again once storage works");
+            return;
+        }
+        CaptureOutcome outcome = new CaptureOutcome(result, id, trigger.patientRef(), trigger.lesionRef(),
                 frameCount, passed.size(), probabilities, ms);
-        Long id = store(trigger, shown.prepared().original(), unstored);
-        CaptureOutcome outcome = unstored.stored(id);
-        resultUntilNanos = System.nanoTime() + settings.resultHold().toNanos();
+        resultUntilNanos = clock.getAsLong() + settings.resultHold().toNanos();
         enter(ApplianceState.RESULT, null, result.risk().name());
         notifyListeners(l -> l.resultReady(outcome));
-        if (id == null) {
-            faultWith(Fault.STORAGE_UNAVAILABLE, "the last result could not be stored");
-        }
     }
 
-    private Long store(Trigger trigger, Frame frame, CaptureOutcome outcome) {
-        ScreeningResult result = outcome.result();
+    private long store(Trigger trigger, Frame frame, ScreeningResult result, int framesTaken, int framesPassed,
+                       List<Float> frameProbabilities) throws StoreException {
         Map<String, String> modelHashes = new LinkedHashMap<>();
         modelHashes.put(pipeline.segmenter().manifest().id(), pipeline.segmenter().manifest().sha256());
         modelHashes.put(pipeline.classifier().manifest().id(), pipeline.classifier().manifest().sha256());
@@ -393,25 +473,27 @@ public final class Appliance implements AutoCloseable {
         ScreeningRecord record = new ScreeningRecord(Instant.now(), deviceId, trigger.patientRef(),
                 trigger.lesionRef(), result.risk().name(),
                 result.melanomaProbability() == null ? null : result.melanomaProbability().doubleValue(),
-                ResultJson.withBurst(ResultJson.result(result), outcome.framesTaken(), outcome.framesPassed(),
-                        outcome.frameProbabilities()).toString(), modelHashes, softwareVersion, files);
-        try {
-            return store.save(record);
-        } catch (StoreException e) {
-            Logger.error("Result not stored: {}", e.getMessage());
-            return null;
-        }
+                ResultJson.withBurst(ResultJson.result(result), framesTaken, framesPassed, frameProbabilities)
+                        .toString(), modelHashes, softwareVersion, files);
+        return store.save(record);
     }
 
-    private void applyRetention() {
-        lastRetentionNanos = System.nanoTime();
+    /** The daily integrity check of the index, then retention; false when either FAULTed. */
+    private boolean maintainStore() {
+        lastMaintenanceNanos = clock.getAsLong();
         try {
+            store.checkIntegrity();
             int removed = store.applyRetention();
             if (removed > 0) {
                 Logger.info("Retention removed {} old results", removed);
             }
+            return true;
+        } catch (StoreDamagedException e) {
+            storeDamaged(e);
+            return false;
         } catch (StoreException e) {
             faultWith(Fault.STORAGE_UNAVAILABLE, e.getMessage());
+            return false;
         }
     }
 
@@ -430,7 +512,7 @@ public final class Appliance implements AutoCloseable {
     }
 
     private void faultWith(Fault cause, String detail, String action) {
-        nextCheckNanos = System.nanoTime() + settings.faultRetry().toNanos();
+        nextCheckNanos = clock.getAsLong() + settings.faultRetry().toNanos();
         if (state == ApplianceState.FAULT && fault == cause) {
             Logger.debug("Still FAULT: {}", detail);
             return;
@@ -452,7 +534,7 @@ public final class Appliance implements AutoCloseable {
     private void enter(StateChange change) {
         state = change.state();
         fault = change.fault();
-        lastProgressNanos = System.nanoTime();
+        lastProgressNanos = clock.getAsLong();
         notifyListeners(l -> l.stateChanged(change));
     }
 
@@ -472,14 +554,40 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
+    /** Audits now, or keeps the line for when the store can be opened. */
     private void auditQuietly(String kind, String message) {
-        if (store == null) {
-            return;
+        Unaudited line = new Unaudited(Instant.now(), kind, message);
+        if (store != null && recordUnaudited()) {
+            try {
+                store.audit(line.time(), kind, message);
+                return;
+            } catch (StoreException e) {
+                Logger.warn("Audit line kept until the store works: {}", e.getMessage());
+            }
         }
+        if (unaudited.size() < UNAUDITED_MAX) {
+            unaudited.add(line);
+        } else {
+            unauditedDropped++;
+        }
+    }
+
+    /** Writes the audit lines kept while the store was unavailable, with their own times; true when none is left. */
+    private boolean recordUnaudited() {
         try {
-            store.audit(kind, message);
+            while (!unaudited.isEmpty()) {
+                Unaudited u = unaudited.get(0);
+                store.audit(u.time(), u.kind(), u.message() + " (recorded late: the store was unavailable)");
+                unaudited.remove(0);
+            }
+            if (unauditedDropped > 0) {
+                store.audit("FAULT", unauditedDropped + " more audit line(s) lost while the store was unavailable");
+                unauditedDropped = 0;
+            }
+            return true;
         } catch (StoreException e) {
-            Logger.warn("Audit line not written: {}", e.getMessage());
+            Logger.warn("{} audit line(s) kept until the store works: {}", unaudited.size(), e.getMessage());
+            return false;
         }
     }
 
@@ -499,6 +607,11 @@ public final class Appliance implements AutoCloseable {
             source.close();
             source = null;
         }
+        releaseStore();
+        releaseModels();
+    }
+
+    private void releaseStore() {
         if (store != null) {
             try {
                 store.close();
@@ -507,7 +620,6 @@ public final class Appliance implements AutoCloseable {
             }
             store = null;
         }
-        releaseModels();
     }
 
     /**

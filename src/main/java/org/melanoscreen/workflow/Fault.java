@@ -4,7 +4,8 @@ package org.melanoscreen.workflow;
 public enum Fault {
     NO_CAMERA("no camera", "check the dermatoscope's USB cable"),
     MODEL_INVALID("model invalid", "reinstall the software; the models are missing or damaged"),
-    STORAGE_UNAVAILABLE("storage unavailable", "free up or replace the storage; results cannot be saved");
+    STORAGE_UNAVAILABLE("storage unavailable", "free up or replace the storage; results cannot be saved"),
+    STORAGE_DAMAGED("results store damaged", "export the results, then move the data folder aside");
 
     private final String label;
     private final String action;

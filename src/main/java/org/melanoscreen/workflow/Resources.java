@@ -11,6 +11,12 @@ import org.melanoscreen.store.StoreException;
 public interface Resources {
     ModelSet loadModels() throws ModelException;
 
+    /**
+     * What the model files are now (names, sizes, modification times): a FAULT retry loads the models again only
+     * when this differs from what it was at the failed load.
+     */
+    String modelFilesState();
+
     FrameSource openSource() throws CaptureException;
 
     ResultStore openStore() throws StoreException;

@@ -48,6 +48,11 @@ class ControlInputTest {
             }
 
             @Override
+            public String modelFilesState() {
+                return "none";
+            }
+
+            @Override
             public FrameSource openSource() throws CaptureException {
                 throw new CaptureException("no camera in this test");
             }
@@ -76,7 +81,7 @@ class ControlInputTest {
         while (appliance.fault() == null && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertEquals("state FAULT model invalid", control.command("status", "socket"));
+        assertEquals("state FAULT storage unavailable", control.command("status", "socket"));
         assertEquals(null, control.command("capture patient=P-1 lesion=L-2", "socket"));
         assertTrue(control.command("capture room=4", "socket").startsWith("error: unknown argument 'room=4'"));
         assertTrue(control.command("reboot", "socket").startsWith("error: unknown command 'reboot'"));

@@ -100,11 +100,13 @@ class ResultsCommandTest {
     @Test
     void exportThenVerify() throws Exception {
         Path usb = dir.resolve("usb/export");
-        assertEquals(0, run("export", "--data-dir", data.toString(), "--to", usb.toString(), "--since",
+        Files.createDirectories(usb.getParent());
+        assertEquals(0, run("export", "--data-dir", data.toString(), "--to", usb.toString(), "--same-disk", "--since",
                 "2026-11-21T10:00:00Z"));
         assertTrue(out().startsWith("exported 2 screening(s), 4 file(s)"), out());
         assertTrue(Files.isRegularFile(usb.resolve("2/frame.png")));
-        assertEquals(1, run("export", "--data-dir", data.toString(), "--to", usb.toString()), "never overwritten");
+        assertEquals(1, run("export", "--data-dir", data.toString(), "--to", usb.toString(), "--same-disk"),
+                "never overwritten");
         assertTrue(Files.readString(data.resolve("audit.log")).contains(" EXPORT dev-7 2 screening(s) since "));
 
         assertEquals(0, run("verify", "--data-dir", data.toString()));
@@ -114,6 +116,34 @@ class ResultsCommandTest {
         out.reset();
         assertEquals(1, run("verify", "--data-dir", data.toString()));
         assertTrue(out().startsWith("screening 1: frame.png is 1 bytes, 3 were stored"), out());
+    }
+
+    @Test
+    void anExportNeedsAMountedTargetOffTheDataFoldersDisk() throws Exception {
+        Path notMounted = dir.resolve("media/usb/export");
+        assertEquals(1, run("export", "--data-dir", data.toString(), "--to", notMounted.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: export folder " + notMounted + ": "
+                + dir.resolve("media/usb") + " does not exist or is not a folder (is the USB stick mounted?)"),
+                err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.notExists(dir.resolve("media")), "no path created");
+        Files.createDirectories(dir.resolve("media/usb"));
+        assertEquals(1, run("export", "--data-dir", data.toString(), "--to", notMounted.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("on the same disk as the data folder"));
+        assertTrue(Files.notExists(notMounted));
+    }
+
+    @Test
+    void anExportThatLeavesSomethingOutNamesItAndExitsOne() throws Exception {
+        try (var folders = Files.list(data.resolve("results"))) {
+            Files.write(folders.sorted().findFirst().orElseThrow().resolve("frame.png"), new byte[]{9, 9, 9});
+        }
+        Path usb = dir.resolve("usb/export");
+        Files.createDirectories(usb.getParent());
+        assertEquals(1, run("export", "--data-dir", data.toString(), "--to", usb.toString(), "--same-disk"));
+        assertTrue(out().startsWith("exported 2 screening(s), 3 file(s)"), out());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: screening 1: frame.png differs from what "
+                + "was stored (SHA-256 mismatch); not exported"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.isRegularFile(usb.resolve("problems.txt")));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.melanoscreen.model.TinyModels;
+import org.melanoscreen.store.IndexDamage;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -68,6 +69,20 @@ class SelftestCommandTest {
                 "no GPIO chip on this machine: " + r.out());
         assertTrue(r.out().contains("PASS display: no display configured"), r.out());
         assertTrue(r.out().endsWith("selftest: 2 passed, 3 failed\n"), r.out());
+    }
+
+    @Test
+    void aDamagedResultsIndexFailsTheStoreCheckWithTheRemedy() throws Exception {
+        IndexDamage.createStoreOfManyPages(tmp.resolve("data"));
+        IndexDamage.overwriteMiddlePages(tmp.resolve("data/results.db"));
+        Result r = selftest("--set", "models=" + TinyModels.SEG + "," + TinyModels.CLS,
+                "--set", "store.data_dir=" + tmp.resolve("data"), "--set", "store.min_free_mb=0",
+                "--set", "source=simulated?width=320&height=240", "--set", "hardware.lights=none",
+                "--set", "hardware.button=none", "--set", "hardware.display=none");
+        assertEquals(1, r.exitCode(), r.out());
+        assertTrue(r.out().contains("FAIL store: " + tmp.resolve("data/results.db").toAbsolutePath() + ": damaged, "
+                + "the integrity check found: "), r.out());
+        assertTrue(r.out().contains("export what can still be read (melanoscreen results export --to DIR)"), r.out());
     }
 
     @Test

@@ -37,7 +37,8 @@ class ResultStoreTest {
         return StoreSettings.defaults(dir.resolve("data"), "dev-1");
     }
 
-    private static List<String> children(Path folder) throws IOException {
+    /** The sorted names in {@code folder}. */
+    static List<String> children(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
@@ -134,11 +135,12 @@ class ResultStoreTest {
                 records.add(TestRecords.record(i, T0.plus(i, ChronoUnit.DAYS)));
                 store.save(records.get(i));
             }
-            summary = store.export(to, T0.plus(1, ChronoUnit.DAYS));
-            assertThrows(StoreException.class, () -> store.export(to, null), "an export is never overwritten");
-            assertThrows(StoreException.class, () -> store.export(dir.resolve("data/results/x"), null));
+            Files.createDirectories(to.getParent());
+            summary = store.export(to, T0.plus(1, ChronoUnit.DAYS), true);
+            assertThrows(StoreException.class, () -> store.export(to, null, true), "an export is never overwritten");
+            assertThrows(StoreException.class, () -> store.export(dir.resolve("data/results/x"), null, true));
         }
-        assertEquals(new ExportSummary(to, 2, 8, summary.bytes()), summary);
+        assertEquals(new ExportSummary(to, 2, 8, summary.bytes(), List.of()), summary);
         assertEquals(List.of("2", "3", Exporter.CSV, Exporter.JSON), children(to));
         assertEquals(List.of("export-1"), children(dir.resolve("usb")), "no temporary folder left");
 
@@ -171,15 +173,21 @@ class ResultStoreTest {
     }
 
     @Test
-    void exportStopsOnATamperedFileAndLeavesNothing() throws Exception {
+    void exportLeavesOutATamperedFileAndNamesIt() throws Exception {
         Path to = dir.resolve("usb/export");
+        Files.createDirectories(to.getParent());
+        ExportSummary summary;
         try (ResultStore store = ResultStore.open(settings())) {
             store.save(TestRecords.record(1, T0));
             Files.write(store.get(1).orElseThrow().file("mask.png"), new byte[]{1, 2, 3});
-            StoreException e = assertThrows(StoreException.class, () -> store.export(to, null));
-            assertTrue(e.getMessage().contains("SHA-256 mismatch"), e.getMessage());
+            summary = store.export(to, null, true);
         }
-        assertEquals(List.of(), children(dir.resolve("usb")));
+        String problem = "screening 1: mask.png differs from what was stored (SHA-256 mismatch); not exported";
+        assertEquals(List.of(problem), summary.problems());
+        assertEquals(List.of(problem), Files.readAllLines(to.resolve(Exporter.PROBLEMS)));
+        assertEquals(List.of("frame.png", "overlay.png", "result.json"), children(to.resolve("1")));
+        assertEquals("frame.png;overlay.png;result.json", Csv.parse(Files.readString(to.resolve(Exporter.CSV)))
+                .get(1).get(Exporter.CSV_COLUMNS.indexOf("files")));
     }
 
     @Test

@@ -56,6 +56,11 @@ class SourceFaultTest {
             public ResultStore openStore() throws StoreException {
                 return ResultStore.open(StoreSettings.defaults(tmp.resolve("data"), "test-device"));
             }
+
+            @Override
+            public String modelFilesState() {
+                return "unchanged";
+            }
         };
         appliance = new Appliance(ApplianceTest.FAST, resources, models -> ScreeningPipeline.forModels(models, null,
                 QualitySettings.DEFAULT, LesionSettings.DEFAULT, false), "test-device", "test");

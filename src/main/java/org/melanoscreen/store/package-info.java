@@ -1,0 +1,8 @@
+/**
+ * The results store: every screening's row in an SQLite index ({@code results.db}) and its files in a folder,
+ * saved crash-safely (files fsynced and renamed into place before the row is committed), the audit trail
+ * ({@code audit} table and {@code audit.log}), retention, verification and the export to a USB stick. It proves
+ * the data folder writable on request, refuses to write into an index that fails SQLite's integrity check, and
+ * salvages what can still be read from one. It knows nothing of images, models or the appliance's states.
+ */
+package org.melanoscreen.store;
