@@ -222,11 +222,6 @@ class ApplianceTest {
     }
 
     /** Waits until the appliance has tried to load models {@code count} times (FAULT retries). */
-    private static void awaitModelLoads(ScriptedResources resources, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (resources.modelLoads.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
         assertTrue(resources.modelLoads.get() >= count, "model loads: " + resources.modelLoads.get());
     }
 
