@@ -254,6 +254,16 @@ def resize_mask_nearest(mask, h_s, w_s):
     return mask[ys[:, None], xs[None, :]]
 
 
+def upsample_mask(mask, H, W):
+    """The device's binary mask (segmenter resolution) at H x W for scoring against a ground truth there:
+    float32 0/1, bilinear with half-pixel centres (== OpenCV INTER_LINEAR on CV_32F), foreground where > 0.5.
+    Identity when the sizes match."""
+    if mask.shape == (H, W):
+        return mask
+    x = torch.from_numpy(np.ascontiguousarray(mask, dtype=np.float32))[None, None]
+    return F.interpolate(x, size=(H, W), mode="bilinear", align_corners=False)[0, 0].numpy() > 0.5
+
+
 # --------------------------------------------------------------------------- out-of-distribution score
 def ood_scores(ood, feats):
     """Manifest "ood" score of each row of feats (CONTRACT), double precision: d = f - mean,

@@ -144,6 +144,19 @@ class VectorisedPostprocess(unittest.TestCase):
         self.assertTrue(filled[4, 4] and filled[2, 2])
 
 
+class MaskAtGroundTruthResolution(unittest.TestCase):
+    def test_bilinear_half_pixel_then_strictly_above_half(self):
+        m = np.array([[True, False]])
+        # 1x2 -> 1x4: source x = (x+0.5)/2-0.5 = -0.25, 0.25, 0.75, 1.25 -> 1, 0.75, 0.25, 0
+        self.assertEqual(common.upsample_mask(m, 1, 4).tolist(), [[True, True, False, False]])
+        # 1x2 -> 1x3: the middle pixel samples x = 0.5 exactly -> 0.5, not foreground
+        self.assertEqual(common.upsample_mask(m, 1, 3).tolist(), [[True, False, False]])
+        sq = np.zeros((4, 4), bool)
+        sq[1:3, 1:3] = True
+        self.assertEqual(int(common.upsample_mask(sq, 8, 8).sum()), 16)
+        self.assertIs(common.upsample_mask(sq, 4, 4), sq)
+
+
 class OodScore(unittest.TestCase):
     def test_formula_by_hand(self):
         ood = {"mean": [1.0, 0.0, 0.0], "components": [[1.0, 0.0, 0.0]], "eigenvalues": [4.0],
