@@ -7,7 +7,6 @@ import csv
 import json
 import math
 import os
-from collections import deque
 
 import numpy as np
 import torch
@@ -175,37 +174,36 @@ def softmax_np(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def _neighbour_min(lab, big, connectivity):
+    """Per pixel, the minimum of lab over itself and its 4- or 8-neighbours (outside the image: big)."""
+    h, w = lab.shape
+    p = np.full((h + 2, w + 2), big, dtype=lab.dtype)
+    p[1:-1, 1:-1] = lab
+    out = lab.copy()
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if (dy or dx) and (connectivity == 8 or dy == 0 or dx == 0):
+                np.minimum(out, p[1 + dy:1 + dy + h, 1 + dx:1 + dx + w], out=out)
+    return out
+
+
 def label_components(mask, connectivity=8):
     """Connected components of a bool mask; labels 1..n numbered in row-major order of each
-    component's first pixel. Returns (labels int32 array, sizes list with sizes[k-1] for label k)."""
+    component's first pixel. Returns (labels int32 array, sizes list with sizes[k-1] for label k).
+    Vectorised: every foreground pixel takes the smallest row-major index in its component (repeated
+    neighbourhood minimum until nothing changes), which is the component's first pixel."""
     h, w = mask.shape
-    flat = mask.reshape(-1)
-    labels = np.zeros(h * w, dtype=np.int32)
-    sizes = []
-    if connectivity == 8:
-        nbrs = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
-    else:
-        nbrs = [(-1, 0), (0, -1), (0, 1), (1, 0)]
-    for start in np.flatnonzero(flat):
-        if labels[start]:
-            continue
-        lab = len(sizes) + 1
-        labels[start] = lab
-        q = deque([int(start)])
-        n = 0
-        while q:
-            p = q.popleft()
-            n += 1
-            y, x = divmod(p, w)
-            for dy, dx in nbrs:
-                yy, xx = y + dy, x + dx
-                if 0 <= yy < h and 0 <= xx < w:
-                    qq = yy * w + xx
-                    if flat[qq] and not labels[qq]:
-                        labels[qq] = lab
-                        q.append(qq)
-        sizes.append(n)
-    return labels.reshape(h, w), sizes
+    big = h * w
+    lab = np.where(mask, np.arange(big, dtype=np.int64).reshape(h, w), big)
+    while True:
+        nxt = np.where(mask, _neighbour_min(lab, big, connectivity), big)
+        if np.array_equal(nxt, lab):
+            break
+        lab = nxt
+    firsts, inverse, counts = np.unique(lab[mask], return_inverse=True, return_counts=True)
+    labels = np.zeros((h, w), dtype=np.int32)
+    labels[mask] = inverse.astype(np.int32) + 1        # np.unique sorts: label order = first-pixel order
+    return labels, [int(c) for c in counts]
 
 
 def largest_component(mask, connectivity=8):
@@ -220,24 +218,18 @@ def fill_holes(mask):
     """Background pixels not 4-connected to the image border become foreground."""
     bg = ~mask
     h, w = mask.shape
-    outside = np.zeros_like(mask, dtype=bool)
-    q = deque()
-    for y in range(h):
-        for x in (0, w - 1):
-            if bg[y, x] and not outside[y, x]:
-                outside[y, x] = True
-                q.append((y, x))
-    for x in range(w):
-        for y in (0, h - 1):
-            if bg[y, x] and not outside[y, x]:
-                outside[y, x] = True
-                q.append((y, x))
-    while q:
-        y, x = q.popleft()
-        for yy, xx in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)):
-            if 0 <= yy < h and 0 <= xx < w and bg[yy, xx] and not outside[yy, xx]:
-                outside[yy, xx] = True
-                q.append((yy, xx))
+    outside = np.zeros_like(bg)
+    outside[0, :], outside[-1, :], outside[:, 0], outside[:, -1] = bg[0, :], bg[-1, :], bg[:, 0], bg[:, -1]
+    while True:
+        grown = outside.copy()
+        grown[1:, :] |= outside[:-1, :]
+        grown[:-1, :] |= outside[1:, :]
+        grown[:, 1:] |= outside[:, :-1]
+        grown[:, :-1] |= outside[:, 1:]
+        grown &= bg
+        if np.array_equal(grown, outside):
+            break
+        outside = grown
     return ~outside
 
 
@@ -260,6 +252,29 @@ def resize_mask_nearest(mask, h_s, w_s):
     ys = np.minimum(H - 1, np.floor((np.arange(h_s) + 0.5) * H / h_s).astype(np.int64))
     xs = np.minimum(W - 1, np.floor((np.arange(w_s) + 0.5) * W / w_s).astype(np.int64))
     return mask[ys[:, None], xs[None, :]]
+
+
+def upsample_mask(mask, H, W):
+    """The device's binary mask (segmenter resolution) at H x W for scoring against a ground truth there:
+    float32 0/1, bilinear with half-pixel centres (== OpenCV INTER_LINEAR on CV_32F), foreground where > 0.5.
+    Identity when the sizes match."""
+    if mask.shape == (H, W):
+        return mask
+    x = torch.from_numpy(np.ascontiguousarray(mask, dtype=np.float32))[None, None]
+    return F.interpolate(x, size=(H, W), mode="bilinear", align_corners=False)[0, 0].numpy() > 0.5
+
+
+# --------------------------------------------------------------------------- out-of-distribution score
+def ood_scores(ood, feats):
+    """Manifest "ood" score of each row of feats (CONTRACT), double precision: d = f - mean,
+    z_k = d . c_k, score = sum_k z_k^2 / eigenvalues_k + |d - sum_k z_k c_k|^2 / residual_variance."""
+    mean = np.array(ood["mean"], dtype=np.float64)
+    c = np.array(ood["components"], dtype=np.float64)
+    ev = np.array(ood["eigenvalues"], dtype=np.float64)
+    d = np.asarray(feats, dtype=np.float64).reshape(-1, len(mean)) - mean
+    z = d @ c.T
+    r = d - z @ c
+    return (z * z / ev).sum(axis=1) + (r * r).sum(axis=1) / float(ood["residual_variance"])
 
 
 # --------------------------------------------------------------------------- metrics

@@ -74,9 +74,8 @@ def evaluate(data, split=None, segmenter=None, classifier=None, csv_path=None, r
                 _, mask = pipeline.segment(seg, img)
                 rec["mask_area"] = int(mask.sum())
                 rec["empty_mask"] = int(not mask.any())
-                if gt is not None:
-                    g = common.resize_mask_nearest(gt, *mask.shape)
-                    rec["dice"], rec["jaccard"] = common.dice_jaccard(mask, g)
+                if gt is not None:          # scored at the ground truth's resolution (ISIC challenge)
+                    rec["dice"], rec["jaccard"] = common.dice_jaccard(common.upsample_mask(mask, *gt.shape), gt)
             elif gt is not None:
                 mask = gt
             if cls is not None:

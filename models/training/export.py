@@ -17,6 +17,7 @@ from onnxrun import OnnxModel
 
 OPSET = 13
 N_PROB_SAMPLES = 32
+OOD_RTOL = 1e-3         # relative tolerance of a fixture's ood_score (CONTRACT)
 
 
 def sha256_file(path):
@@ -211,14 +212,20 @@ def verify_folder(folder, rtol=1e-4):
     spec, out = man["input"], man["output"]
     if om.input_names != [spec["name"]]:
         problems.append("input name %s" % om.input_names)
-    if om.output_names != [out["name"]]:
-        problems.append("output name %s" % om.output_names)
+    ood = man.get("ood")
+    want_outputs = [out["name"]] + ([ood["output"]] if ood else [])
+    if om.output_names != want_outputs:
+        problems.append("output names %s, manifest says %s" % (om.output_names, want_outputs))
     ishape = om.input_shape()
     if ishape[1:] != [3, spec["height"], spec["width"]]:
         problems.append("input shape %s" % ishape)
     oshape = om.output_shape()
     if oshape[1:] != list(out["shape"][1:]):
         problems.append("output shape %s vs %s" % (oshape, out["shape"]))
+    if ood and om.output_names == want_outputs:
+        fshape = om.output_shapes()[ood["output"]]
+        if fshape[1:] != [len(ood["mean"])]:
+            problems.append("%s shape %s, manifest's mean has %d values" % (ood["output"], fshape, len(ood["mean"])))
     with open(os.path.join(folder, "fixtures", "expected.json")) as f:
         exp = json.load(f)
     tol = exp["tolerance"]
@@ -241,9 +248,14 @@ def verify_folder(folder, rtol=1e-4):
             x, rect = common.preprocess(img, spec, mask)
             if list(rect) != e["crop_rect"]:
                 problems.append("%s crop_rect %s vs %s" % (e["file"], rect, e["crop_rect"]))
-            probs = activate(om.run(x)[0].numpy().astype(np.float64), out["activation"])
+            res = om.run_all(x)
+            probs = activate(res[out["name"]][0].numpy().astype(np.float64), out["activation"])
             if np.max(np.abs(probs - np.array(e["probabilities"]))) > tol:
                 problems.append("%s probabilities %s vs %s" % (e["file"], probs, e["probabilities"]))
+            if ood:
+                s_ood = float(common.ood_scores(ood, res[ood["output"]].numpy())[0])
+                if "ood_score" not in e or abs(s_ood - e["ood_score"]) > OOD_RTOL * abs(e["ood_score"]):
+                    problems.append("%s ood_score %g vs %s" % (e["file"], s_ood, e.get("ood_score")))
         s = float(x.double().sum())
         if abs(s - e["input_sum"]) > max(tol, 1e-6 * abs(e["input_sum"])):
             problems.append("%s input_sum %g vs %g" % (e["file"], s, e["input_sum"]))

@@ -31,8 +31,17 @@ class OnnxModel:
         o = self.model.graph.output[0]
         return [d.dim_value if d.HasField("dim_value") else -1 for d in o.type.tensor_type.shape.dim]
 
-    @torch.no_grad()
+    def output_shapes(self):
+        return {o.name: [d.dim_value if d.HasField("dim_value") else -1 for d in o.type.tensor_type.shape.dim]
+                for o in self.model.graph.output}
+
     def run(self, x):
+        """The graph's first output for input x."""
+        return self.run_all(x)[self.output_names[0]]
+
+    @torch.no_grad()
+    def run_all(self, x):
+        """{output name: tensor} for every graph output."""
         env = dict(self.inits)
         env[self.input_names[0]] = torch.as_tensor(x, dtype=torch.float32)
         for n in self.nodes:
@@ -40,7 +49,7 @@ class OnnxModel:
             outs = self._op(n, ins)
             for name, v in zip(n.output, outs):
                 env[name] = v
-        return env[self.output_names[0]]
+        return {name: env[name] for name in self.output_names}
 
     def _op(self, n, ins):
         a = _attrs(n)

@@ -37,3 +37,14 @@ def classify(cls, img, mask):
     out = cls.manifest["output"]
     probs = common.sigmoid_np(logits) if out["activation"] == "sigmoid" else common.softmax_np(logits)
     return probs, float(probs[out["melanoma_index"]]), rect
+
+
+def segment_batch(seg, imgs, batch=32):
+    """Post-processed masks of many images, the segmenter run on batches (same result as segment())."""
+    import torch
+    masks = []
+    for i in range(0, len(imgs), batch):
+        x = torch.cat([common.preprocess(im, seg.spec)[0] for im in imgs[i:i + batch]])
+        probs = common.sigmoid_np(seg.onnx.run(x)[:, 0].numpy().astype(np.float64))
+        masks += [common.postprocess_mask(p, seg.manifest["postprocess"]) for p in probs]
+    return masks

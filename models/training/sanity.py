@@ -3,6 +3,10 @@ overall and per class, so a distribution shift between what we fit on and what w
 before training, not after.
 
   /usr/bin/python3 models/training/sanity.py --data ../shared/data/isic2017 --aux ../shared/data/isic-aux
+  # every source of the issue-14 run (data.py: de-duplicated; isic-aux = its non-HAM10000 part), against
+  # ISIC 2017 train:
+  /usr/bin/python3 models/training/sanity.py --folders ../shared/data/isic2017 ../shared/data/ham10000 \
+      ../shared/data/isic-aux ../shared/data/isic2018-test
 """
 import argparse
 import os
@@ -12,6 +16,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+import data  # noqa: E402
 
 FEATURES = ["width", "height", "mean_R", "mean_G", "mean_B", "std_gray", "dark_corner_frac",
             "sog_gain_R", "sog_gain_B", "mask_area_frac", "mask_touches_border"]
@@ -45,6 +50,22 @@ def collect(folder, split=None):
         stats.append(image_stats(img, m))
         ys.append(int(r["melanoma"]))
     return {k: np.array([s[k] for s in stats], dtype=np.float64) for k in FEATURES}, np.array(ys)
+
+
+def collect_records(records):
+    stats = [image_stats(common.load_rgb(r.image_path), common.load_mask(r.mask_path) if r.mask_path else None)
+             for r in records]
+    return ({k: np.array([s[k] for s in stats], dtype=np.float64) for k in FEATURES},
+            np.array([r.y for r in records]))
+
+
+def sets_of_folders(folders):
+    """One set per (source, split) of the de-duplicated records, in folder order."""
+    recs, dropped = data.deduplicate([data.read_folder(f) for f in folders])
+    groups = {}
+    for r in recs:
+        groups.setdefault("%s %s" % (r.src, r.split or "all"), []).append(r)
+    return {name: collect_records(rs) for name, rs in groups.items()}, dropped
 
 
 def smd(a, b):
@@ -84,13 +105,21 @@ def report(sets):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", required=True)
+    ap.add_argument("--data", help="one folder: its train vs val split")
+    ap.add_argument("--folders", nargs="+", help="several folders (de-duplicated by image id), one set per "
+                                                 "source and split, compared with the first set")
     ap.add_argument("--aux", default=None)
     ap.add_argument("--out", default=None, help="also write the markdown report here")
     args = ap.parse_args(argv)
-    sets = {"train": collect(args.data, "train"), "val": collect(args.data, "val")}
-    if args.aux:
-        sets["aux"] = collect(args.aux)
+    if args.folders:
+        sets, dropped = sets_of_folders(args.folders)
+        print("duplicates dropped (image ids already in an earlier folder):", dropped)
+    elif args.data:
+        sets = {"train": collect(args.data, "train"), "val": collect(args.data, "val")}
+        if args.aux:
+            sets["aux"] = collect(args.aux)
+    else:
+        ap.error("give --data or --folders")
     text = report(sets)
     print(text)
     if args.out:
