@@ -17,9 +17,12 @@ import org.melanoscreen.settings.Range;
  *                          lesion to count as present
  * @param minTexture        lowest spread (standard deviation of the brightness, 0-255) inside the lesion for it to
  *                          count as present: flat objects such as stickers have almost none
+ * @param oodCheck          whether a crop the classifier's out-of-distribution check rejects is RETAKE "not a
+ *                          dermoscopic lesion image"; off only for the demo, whose simulated lesions it rejects
  */
 public record LesionSettings(double minAreaFraction, double maxAreaFraction, double borderMarginPx,
-                             double maxOtherLesion, double minConfidence, double minContrast, double minTexture) {
+                             double maxOtherLesion, double minConfidence, double minContrast, double minTexture,
+                             boolean oodCheck) {
 
     public static final Range AREA = Range.closed(0, 1);
     public static final Range BORDER_MARGIN_PX = Range.closed(0, 1000);
@@ -28,7 +31,7 @@ public record LesionSettings(double minAreaFraction, double maxAreaFraction, dou
     public static final Range CONTRAST = Range.closed(0, 100);
     public static final Range TEXTURE = Range.closed(0, 128);
 
-    public static final LesionSettings DEFAULT = new LesionSettings(0.01, 0.85, 4, 0.25, 0.75, 3, 5);
+    public static final LesionSettings DEFAULT = new LesionSettings(0.01, 0.85, 4, 0.25, 0.75, 3, 5, true);
 
     public LesionSettings {
         AREA.check("smallest lesion area", minAreaFraction);
@@ -44,6 +47,7 @@ public record LesionSettings(double minAreaFraction, double maxAreaFraction, dou
     }
 
     public LesionSettings withArea(double min, double max) {
-        return new LesionSettings(min, max, borderMarginPx, maxOtherLesion, minConfidence, minContrast, minTexture);
+        return new LesionSettings(min, max, borderMarginPx, maxOtherLesion, minConfidence, minContrast, minTexture,
+                oodCheck);
     }
 }

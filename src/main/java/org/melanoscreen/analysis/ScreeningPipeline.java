@@ -38,6 +38,7 @@ public final class ScreeningPipeline implements AutoCloseable {
     private final RiskPolicy policy;
     private final QualityGate gate;
     private final boolean hairRemoval;
+    private final boolean oodCheck;
     private final ExecutorService secondThread = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "screening-second-thread");
         thread.setDaemon(true);
@@ -52,6 +53,7 @@ public final class ScreeningPipeline implements AutoCloseable {
         this.measurer = measurer;
         this.policy = policy;
         this.gate = new QualityGate(quality, lesion);
+        this.oodCheck = lesion.oodCheck();
         this.hairRemoval = hairRemoval;
     }
 
@@ -197,7 +199,7 @@ public final class ScreeningPipeline implements AutoCloseable {
         if (!done.quality().lesionPresent()) {
             return retake(frame, seg, done.quality(), done.quality().reasons(), output.oodScore(), timings);
         }
-        if (output.oodScore() > classifier.oodThreshold()) {
+        if (oodCheck && output.oodScore() > classifier.oodThreshold()) {
             List<String> reasons = new ArrayList<>();
             reasons.add(String.format(Locale.ROOT, "%s (out-of-distribution score %.1f, limit %.1f)", NOT_DERMOSCOPIC,
                     output.oodScore(), classifier.oodThreshold()));

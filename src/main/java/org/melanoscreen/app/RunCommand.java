@@ -80,6 +80,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             settings.putIfAbsent("hardware.lights", "console");
             settings.putIfAbsent("hardware.button", "none");
             settings.putIfAbsent("hardware.display", "png");
+            settings.putIfAbsent("lesion.ood_check", "false");
         }
         ServiceConfig config = load(settings);
         DataFolder data = DataFolder.of(config, demo);
@@ -88,6 +89,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             config = load(settings);
         }
         System.out.println(data.describe());
+        if (!config.bool("lesion.ood_check")) {
+            System.out.println("the out-of-distribution check is off (lesion.ood_check=false)" + (demo ? ": the "
+                    + "simulated lesions are not dermoscopic images, and it would make every demo result RETAKE" : ""));
+        }
         Hardware hardware;
         try {
             hardware = Hardware.open(HardwareSettings.parse(config.effective()), System.out);
@@ -161,7 +166,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         LesionSettings lesion = new LesionSettings(config.number("lesion.min_area"), config.number("lesion.max_area"),
                 config.number("lesion.border_margin_px"), config.number("lesion.max_second_lesion"),
                 config.number("lesion.min_confidence"), config.number("lesion.min_contrast"),
-                config.number("lesion.min_texture"));
+                config.number("lesion.min_texture"), config.bool("lesion.ood_check"));
         StoreSettings store = ServiceParts.storeSettings(config, dataFolder);
         SourceFactory.Plan source = SourceFactory.parse(config.text("source"));
         Resources resources = new Resources() {

@@ -94,6 +94,8 @@ public final class ServiceConfig {
                     "Lowest lesion/skin colour difference (delta E) for a lesion to be in view."),
             new Key("lesion.min_texture", "5", Kind.NUMBER, LesionSettings.TEXTURE,
                     "Lowest brightness spread (0-255) inside a lesion for it to be in view."),
+            new Key("lesion.ood_check", "true", Kind.BOOLEAN, "RETAKE a crop unlike the classifier's training images "
+                    + "(off only for the demo's simulated lesions)."),
             new Key("store.data_dir", "", Kind.TEXT, "Results database, files and audit log; empty = "
                     + "./melanoscreen-data where it exists (a demo's), else /var/lib/melanoscreen."),
             new Key("store.min_free_mb", "200", Kind.INTEGER, StoreSettings.FREE_SPACE_FLOOR_MB,

@@ -28,6 +28,8 @@ public final class ParityCheck {
     public static final double MAX_TOLERANCE = 1e-4;
     /** Input sums run over tens of thousands of floats, so they are compared relative to their size. */
     private static final double RELATIVE_SUM_TOLERANCE = 1e-5;
+    /** The contract's tolerance for the out-of-distribution score, relative to the recipe's. */
+    private static final double RELATIVE_OOD_TOLERANCE = 1e-3;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ParityCheck() {
@@ -133,6 +135,11 @@ public final class ParityCheck {
             fixture.near("probability of class " + i, expected.get(i).asDouble(Double.NaN), out.probabilities()[i]);
         }
         fixture.near("melanoma probability", fixture.number("melanoma_probability"), out.melanomaProbability());
+        if (!Double.isNaN(classifier.oodThreshold())) {
+            double expectedOod = fixture.number("ood_score");
+            fixture.within("out-of-distribution score", expectedOod, out.oodScore(),
+                    RELATIVE_OOD_TOLERANCE * Math.abs(expectedOod));
+        }
         Classifier.Output inPlace = classifier.classify(frame, region, mask, () -> { });
         fixture.near("melanoma probability with the input written in place", out.melanomaProbability(),
                 inPlace.melanomaProbability());
@@ -196,7 +203,7 @@ public final class ParityCheck {
             within(what, expected, actual, tolerance);
         }
 
-        private void within(String what, double expected, double actual, double allowed) throws ModelException {
+        void within(String what, double expected, double actual, double allowed) throws ModelException {
             if (!(Math.abs(expected - actual) <= allowed)) {
                 throw problem(String.format(Locale.ROOT, "%s is %.6g, the recipe's %.6g (allowed difference %.2g): "
                         + "this device does not prepare or run the model as the recipe did", what, actual, expected,

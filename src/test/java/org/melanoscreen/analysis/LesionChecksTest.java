@@ -114,7 +114,7 @@ class LesionChecksTest {
         BinaryMask mask = rect(2, 28, 42, 68);
         // the same mask on a frame 5 times larger is 20 px from the edge: clear of a 12 px margin, not of a 24 px one
         assertEquals(20.0, LesionChecks.borderDistance(mask, 5 * W, 5 * H), 1e-9);
-        LesionChecks wide = new LesionChecks(new LesionSettings(0.01, 0.85, 24, 0.25, 0.75, 3, 5));
+        LesionChecks wide = new LesionChecks(new LesionSettings(0.01, 0.85, 24, 0.25, 0.75, 3, 5, true));
         byte[] rgb = frame(mask, SKIN, BROWN, 20);
         assertTrue(wide.check(new ScreeningPipeline.Segmentation(mask, 0, 0.95), rgb, W, H, 5 * W, 5 * H).reasons()
                 .stream().anyMatch(r -> r.startsWith(LesionChecks.AT_BORDER)));

@@ -27,6 +27,7 @@ class RunCommandTest {
                 + " (from store.data_dir in --set)\n"), run.out());
         assertTrue(Files.isDirectory(data.resolve("display-frames")), "the demo's display frames are in its folder");
         assertTrue(run.out().contains("READY"), run.out());
+        assertTrue(run.out().contains("the out-of-distribution check is off (lesion.ood_check=false)"), run.out());
         assertTrue(run.out().contains("benchmark: 3 captures, 3 results, 3 stored, 0 lost"), run.out());
         assertTrue(run.out().contains("trigger to result: p50"), run.out());
         try (ResultStore store = ResultStore.open(StoreSettings.defaults(data, "melanoscreen-demo"))) {
