@@ -172,11 +172,24 @@ class ApplianceStorageTest {
         }
     }
 
-    /** Advances the clock past a retry and waits until the appliance has made it (it asks about storage first). */
+    /**
+     * Advances the clock past a retry until the appliance has made one (it asks about storage first): advancing only
+     * once could race with the appliance's own thread, which may schedule the retry after the clock moved.
+     */
     private void retryOnce() throws InterruptedException {
         int before = disk.probes.get();
-        advance(RETRY);
-        waitFor("a retry", () -> disk.probes.get() > before);
+        retryUntil("a retry", () -> disk.probes.get() > before);
+    }
+
+    /** Advances the clock a retry at a time until {@code condition} holds (see {@link #retryOnce}). */
+    private void retryUntil(String what, BooleanSupplier condition) throws InterruptedException {
+        waitFor(what, () -> {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            advance(RETRY);
+            return false;
+        });
     }
 
     private long count(ApplianceState state) {
@@ -205,7 +218,8 @@ class ApplianceStorageTest {
                 fault.detail());
         assertTrue(recorder.results.isEmpty(), "an unstored result is never published");
         assertEquals(0, count(ApplianceState.RESULT));
-        assertEquals(LightPattern.FAULT, panel.lamps.get(panel.lamps.size() - 1));
+        waitFor("the panel to show the FAULT", () -> panel.lamps.get(panel.lamps.size() - 1) == LightPattern.FAULT
+                && panel.screens.get(panel.screens.size() - 1) instanceof DisplayScreen.Fault);
         assertFalse(panel.lamps.stream().anyMatch(p -> p == LightPattern.LOW || p == LightPattern.REFER
                 || p == LightPattern.RETAKE), panel.lamps.toString());
         assertInstanceOf(DisplayScreen.Fault.class, panel.screens.get(panel.screens.size() - 1));
@@ -223,7 +237,7 @@ class ApplianceStorageTest {
 
         disk.refuseAll = false;
         disk.refuseResults = false;
-        advance(RETRY);
+        retryUntil("READY again", () -> count(ApplianceState.READY) >= 2);
         StateChange ready = recorder.await(ApplianceState.READY, 2);
         assertTrue(ready.detail().contains("storage unavailable cleared"), ready.detail());
         appliance.trigger("test", "patient-2", null);
@@ -251,8 +265,7 @@ class ApplianceStorageTest {
         assertTrue(fault.detail().contains("not writable (No space left on device)"), fault.detail());
         assertEquals(0, count(ApplianceState.READY));
         disk.refuseAll = false;
-        advance(RETRY);
-        recorder.await(ApplianceState.READY, 1);
+        retryUntil("READY", () -> count(ApplianceState.READY) >= 1);
     }
 
     @Test
@@ -264,16 +277,14 @@ class ApplianceStorageTest {
         assertEquals(Fault.MODEL_INVALID, fault.fault());
         for (int i = 0; i < 4; i++) {
             int checks = resources.modelChecks.get();
-            advance(RETRY);
-            waitFor("a model retry", () -> resources.modelChecks.get() > checks);
+            retryUntil("a model retry", () -> resources.modelChecks.get() > checks);
         }
         assertEquals(1, resources.modelLoads.get(), "unchanged model files are not loaded again");
         assertEquals(1, count(ApplianceState.FAULT));
 
         resources.modelsBroken = false;
         resources.modelFilesVersion++;
-        advance(RETRY);
-        recorder.await(ApplianceState.READY, 1);
+        retryUntil("READY", () -> count(ApplianceState.READY) >= 1);
         assertEquals(2, resources.modelLoads.get());
         appliance.close();
         List<String> faults = auditLines("FAULT");
@@ -288,8 +299,7 @@ class ApplianceStorageTest {
         resources.storeOpenFailures = 1;
         start(resources);
         assertEquals(Fault.STORAGE_UNAVAILABLE, recorder.await(ApplianceState.FAULT, 1).fault());
-        advance(RETRY);
-        recorder.await(ApplianceState.READY, 1);
+        retryUntil("READY", () -> count(ApplianceState.READY) >= 1);
         appliance.close();
         List<String> faults = auditLines("FAULT");
         assertEquals(2, faults.size(), faults.toString());
