@@ -221,10 +221,6 @@ class ApplianceTest {
         assertEquals(2, resources.modelLoads.get());
     }
 
-    /** Waits until the appliance has tried to load models {@code count} times (FAULT retries). */
-        assertTrue(resources.modelLoads.get() >= count, "model loads: " + resources.modelLoads.get());
-    }
-
     /** Starts on a copy of the tiny classifier with its manifest edited, approved or not, and waits for FAULT. */
     private StateChange faultWithClassifier(Consumer<ObjectNode> edit, boolean approve)
             throws Exception {
