@@ -28,17 +28,18 @@ public final class DicomExporter implements ScreeningExporter {
 
     private final DicomSettings settings;
 
+    /** Refuses settings that cannot describe a screening as their image class, saying what is missing. */
     public DicomExporter(DicomSettings settings) {
+        String problem = settings.missing();
+        if (problem != null) {
+            throw new IllegalArgumentException("DICOM export: " + problem);
+        }
         this.settings = settings;
     }
 
     @Override
     public ExportSummary export(ResultStore store, Path to, Instant since, boolean sameDiskAllowed)
             throws StoreException {
-        String problem = settings.missing();
-        if (problem != null) {
-            throw new StoreException("DICOM export to " + to + ": " + problem + "; nothing was exported");
-        }
         return store.export(to, since, sameDiskAllowed, (s, stored) -> Map.of(s.id() + ".dcm", file(s,
                 stored.read(FRAME))));
     }

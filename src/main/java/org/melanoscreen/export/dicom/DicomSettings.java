@@ -17,12 +17,13 @@ import java.util.regex.Pattern;
  * @param imageClass    the IOD written
  * @param bodySite      SNOMED CT body site of every image; {@code null} when not configured
  * @param contactMethod DICOM Contact Method term; {@code null} when not configured
+ * @param immersion     DICOM Immersion Media term of a contact dermatoscope; {@code null} when not configured
  * @param polarization  DICOM Light Source Polarization term; {@code null} when not configured
  * @param magnification optical magnification of the dermatoscope; {@code null} when not configured
  * @param modelName     the device's model name in the Enhanced General Equipment module
  */
-public record DicomSettings(ImageClass imageClass, BodySite bodySite, String contactMethod, String polarization,
-                            Double magnification, String modelName) {
+public record DicomSettings(ImageClass imageClass, BodySite bodySite, String contactMethod, String immersion,
+                            String polarization, Double magnification, String modelName) {
 
     /** A known key: its default ("" = unset) and what it means. */
     public record Key(String name, String defaultValue, String help) {
@@ -49,8 +50,9 @@ public record DicomSettings(ImageClass imageClass, BodySite bodySite, String con
     }
 
     /** Contact Method (0016,1003) terms. */
-    static final List<String> CONTACT_METHODS = List.of("NON_CONTACT", "ULTRASOUND_GEL", "ALCOHOL", "MINERAL_OIL",
-            "PLASTIC_CAP");
+    static final List<String> CONTACT_METHODS = List.of("CONTACT", "NON_CONTACT");
+    /** Immersion Media (0016,1004) terms. */
+    static final List<String> IMMERSION_MEDIA = List.of("ULTRASOUND_GEL", "ALCOHOL", "MINERAL_OIL", "PLASTIC_CAP");
     /** Light Source Polarization (0016,1001) terms. */
     static final List<String> POLARIZATIONS = List.of("NON_POLARIZED", "POLARIZED");
     /** Optical magnification: above 0, at most 1000. */
@@ -64,8 +66,10 @@ public record DicomSettings(ImageClass imageClass, BodySite bodySite, String con
                     + "that do not know the first)."),
             new Key("dicom.body_site", "", "DICOM export: SNOMED CT body site of the images as 'CODE Meaning', "
                     + "e.g. '39937001 Skin structure'; empty = none."),
-            new Key("dicom.contact_method", "", "DICOM export: how the dermatoscope touches the skin, one of "
+            new Key("dicom.contact_method", "", "DICOM export: whether the dermatoscope touches the skin, one of "
                     + String.join(", ", CONTACT_METHODS) + "; required for dermoscopic."),
+            new Key("dicom.immersion_media", "", "DICOM export: what lies between a CONTACT dermatoscope and the skin, "
+                    + "one of " + String.join(", ", IMMERSION_MEDIA) + "; empty = not stated."),
             new Key("dicom.polarization", "", "DICOM export: the dermatoscope's light, one of "
                     + String.join(", ", POLARIZATIONS) + "; required for dermoscopic."),
             new Key("dicom.magnification", "", "DICOM export: the dermatoscope's optical magnification (e.g. 10); "
@@ -96,6 +100,10 @@ public record DicomSettings(ImageClass imageClass, BodySite bodySite, String con
             site = new BodySite(m.group(1), m.group(2));
         }
         String contact = term(v, "dicom.contact_method", CONTACT_METHODS);
+        String immersion = term(v, "dicom.immersion_media", IMMERSION_MEDIA);
+        if (immersion != null && !"CONTACT".equals(contact)) {
+            throw bad("dicom.immersion_media", v, "needs dicom.contact_method = CONTACT");
+        }
         String polarization = term(v, "dicom.polarization", POLARIZATIONS);
         Double magnification = null;
         if (!v.get("dicom.magnification").isEmpty()) {
@@ -112,7 +120,7 @@ public record DicomSettings(ImageClass imageClass, BodySite bodySite, String con
         if (model.isEmpty() || model.length() > 64 || model.contains("\\")) {
             throw bad("dicom.model_name", v, "must be 1 to 64 characters without a backslash");
         }
-        return new DicomSettings(imageClass, site, contact, polarization, magnification, model);
+        return new DicomSettings(imageClass, site, contact, immersion, polarization, magnification, model);
     }
 
     /** Null when these settings can describe a screening as their image class, else what is missing. */

@@ -38,10 +38,6 @@ final class ScreeningImage {
 
     /** The Part 10 file of the screening {@code s} with its frame {@code jpeg}. */
     static byte[] file(StoredScreening s, Jpeg jpeg, DicomSettings settings) {
-        String problem = settings.missing();
-        if (problem != null) {
-            throw new IllegalArgumentException(problem);
-        }
         DicomSettings.ImageClass imageClass = settings.imageClass();
         ZonedDateTime time = s.time().atZone(ZoneOffset.UTC);
         String date = DATE.format(time);
@@ -104,9 +100,10 @@ final class ScreeningImage {
                     .text(0x00161003, Vr.CS, settings.contactMethod())
                     .text(0x00200052, Vr.UI, uid(s, "frame of reference"))
                     .text(0x00201040, Vr.LO, "")
+                    .text(0x00161005, Vr.DS, settings.magnification() == null ? "" : decimal(settings.magnification()))
                     .text(0x00280302, Vr.CS, "NO");
-            if (settings.magnification() != null) {
-                d.text(0x00161005, Vr.DS, decimal(settings.magnification()));
+            if (settings.contactMethod().equals("CONTACT")) {
+                d.text(0x00161004, Vr.CS, settings.immersion() == null ? "" : settings.immersion());
             }
         }
         return Part10File.write(imageClass.sopClassUid, instanceUid(s), Part10File.JPEG_BASELINE, d);

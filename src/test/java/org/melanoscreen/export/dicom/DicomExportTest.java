@@ -9,8 +9,8 @@ import org.melanoscreen.imaging.TestImages;
 import org.melanoscreen.store.ExportSummary;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.ScreeningRecord;
-import org.melanoscreen.store.StoreException;
 import org.melanoscreen.store.StoreSettings;
+import org.melanoscreen.store.StoredScreening;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
@@ -140,16 +140,11 @@ class DicomExportTest {
     }
 
     @Test
-    void aDermoscopicExportWithoutTheOpticsIsRefusedAndWritesNothing() throws Exception {
-        Path data = dir.resolve("data");
-        try (ResultStore store = ResultStore.open(StoreSettings.defaults(data, "dev-1"))) {
-            store.save(record(1, 64, 48, "PAT-1", null, "LOW", 0.1));
-            DicomExporter exporter = new DicomExporter(DicomSettings.parse(Map.of()));
-            StoreException e = assertThrows(StoreException.class,
-                    () -> exporter.export(store, dir.resolve("out"), null, true));
-            assertTrue(e.getMessage().contains("dicom.contact_method"), e.getMessage());
-        }
-        assertFalse(Files.exists(dir.resolve("out")));
+    void aDermoscopicExportWithoutTheOpticsIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DicomExporter(DicomSettings.parse(Map.of("dicom.polarization", "POLARIZED"))));
+        assertTrue(e.getMessage().startsWith("DICOM export: a Dermoscopic Photography Image needs "
+                + "dicom.contact_method and dicom.polarization"), e.getMessage());
     }
 
     @Test
@@ -171,6 +166,36 @@ class DicomExportTest {
     }
 
     @Test
+    void everyOpticsTermTheSettingsAcceptPassesDciodvfyAndAnUnknownOneWouldNot() throws Exception {
+        byte[] png;
+        try (Frame f = frame(64, 48)) {
+            png = TestImages.encode(f, ".png");
+        }
+        StoredScreening s = new StoredScreening(1, T0, "dev-1", "PAT-1", null, "LOW", 0.1, "{}",
+                Map.of("seg-v1", "ab".repeat(32)), "0.1.0-test", dir, List.of());
+        List<Map<String, String>> optics = new ArrayList<>();
+        for (String polarization : DicomSettings.POLARIZATIONS) {
+            for (String contact : DicomSettings.CONTACT_METHODS) {
+                optics.add(Map.of("dicom.contact_method", contact, "dicom.polarization", polarization));
+            }
+            for (String medium : DicomSettings.IMMERSION_MEDIA) {
+                optics.add(Map.of("dicom.contact_method", "CONTACT", "dicom.immersion_media", medium,
+                        "dicom.polarization", polarization));
+            }
+        }
+        for (Map<String, String> o : optics) {
+            Path dcm = dir.resolve(String.join("-", new java.util.TreeMap<>(o).values()) + ".dcm");
+            Files.write(dcm, new DicomExporter(DicomSettings.parse(o)).file(s, png));
+            assertValid(dcm);
+        }
+        // the check above can fail: dciodvfy knows these terms
+        Path wrong = dir.resolve("wrong.dcm");
+        Files.write(wrong, new DicomExporter(new DicomSettings(DicomSettings.ImageClass.DERMOSCOPIC, null, "WET",
+                null, "POLARIZED", null, "melanoscreen")).file(s, png));
+        assertTrue(run(List.of("dciodvfy", wrong.toString())).contains("Error - Unrecognized enumerated value <WET>"));
+    }
+
+    @Test
     void badSettingsNameTheKey() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DicomSettings.parse(Map.of("dicom.contact_method", "WET")));
@@ -178,6 +203,9 @@ class DicomExportTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> DicomSettings.parse(Map.of("dicom.body_site", "skin")));
         assertTrue(e.getMessage().startsWith("dicom.body_site = 'skin' must be a SNOMED CT concept id"));
+        e = assertThrows(IllegalArgumentException.class, () -> DicomSettings.parse(Map.of(
+                "dicom.contact_method", "NON_CONTACT", "dicom.immersion_media", "ALCOHOL")));
+        assertEquals("dicom.immersion_media = 'ALCOHOL' needs dicom.contact_method = CONTACT", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> DicomSettings.parse(Map.of("dicom.magnification", "0")));
         assertTrue(e.getMessage().startsWith("dicom.magnification = '0' is out of range"), e.getMessage());
