@@ -77,6 +77,8 @@ class DicomExportTest {
         assertAttribute(dump, "0020,4000", "[melanoscreen screening aid, not a diagnosis. Result: REFER; "
                 + "melanoma probability: 0.734; lesion: L3;");
         assertTrue(Files.readString(out.resolve("screenings.csv")).contains(",1.dcm\r\n"), "the index names the file");
+        byte[] file = Files.readAllBytes(dcm);
+        assertTrue(hasMarker(file, 0xC0) && !hasMarker(file, 0xC2), "a baseline JPEG, not a progressive one");
     }
 
     @Test
@@ -222,6 +224,16 @@ class DicomExportTest {
             assertEquals(records.length, s.screenings());
         }
         return to;
+    }
+
+    /** Whether the JPEG marker FF {@code code} occurs (in entropy-coded data an FF is always followed by 00). */
+    private static boolean hasMarker(byte[] bytes, int code) {
+        for (int i = 0; i + 1 < bytes.length; i++) {
+            if (bytes[i] == (byte) 0xFF && bytes[i + 1] == (byte) code) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Frame frame(int width, int height) {
