@@ -56,14 +56,15 @@ final class ScreeningImage {
                 .text(0x00080060, Vr.CS, imageClass.modality)
                 .text(0x00080070, Vr.LO, MANUFACTURER)
                 .text(0x00080090, Vr.PN, "")
-                .text(0x0008103E, Vr.LO, s.lesionRef() == null ? "" : "Lesion " + s.lesionRef())
+                .text(0x0008103E, Vr.LO, s.lesionRef() == null ? "" : "Lesion " + single("lesion reference",
+                        s.lesionRef()))
                 .text(0x00081090, Vr.LO, settings.modelName())
                 .text(0x00080201, Vr.SH, "+0000")
                 .text(0x00100010, Vr.PN, "")
-                .text(0x00100020, Vr.LO, s.patientRef() == null ? "" : s.patientRef())
+                .text(0x00100020, Vr.LO, s.patientRef() == null ? "" : single("patient reference", s.patientRef()))
                 .text(0x00100030, Vr.DA, "")
                 .text(0x00100040, Vr.CS, "")
-                .text(0x00181000, Vr.LO, s.deviceId())
+                .text(0x00181000, Vr.LO, single("device id", s.deviceId()))
                 .text(0x00181020, Vr.LO, String.join("\\", softwareVersions(s)))
                 .text(0x0020000D, Vr.UI, uid(s, "study"))
                 .text(0x0020000E, Vr.UI, uid(s, "series"))
@@ -112,11 +113,20 @@ final class ScreeningImage {
     /** The software version, then each model with the start of its ONNX file's SHA-256. */
     private static List<String> softwareVersions(StoredScreening s) {
         List<String> versions = new ArrayList<>();
-        versions.add(s.softwareVersion());
+        versions.add(single("software version", s.softwareVersion()));
         for (Map.Entry<String, String> m : new TreeMap<>(s.models()).entrySet()) {
-            versions.add(m.getKey() + " sha256:" + m.getValue().substring(0, 16));
+            versions.add(single("model id", m.getKey()) + " sha256:" + m.getValue().substring(0, 16));
         }
         return versions;
+    }
+
+    /** {@code value} as one DICOM value: a backslash would split it into several. */
+    private static String single(String what, String value) {
+        if (value.contains("\\")) {
+            throw new IllegalArgumentException(what + " '" + value + "' contains a backslash, which DICOM reads as "
+                    + "a separator between values");
+        }
+        return value;
     }
 
     private static String comments(StoredScreening s) {

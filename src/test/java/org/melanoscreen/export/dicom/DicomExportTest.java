@@ -157,12 +157,16 @@ class DicomExportTest {
         try (ResultStore store = ResultStore.open(StoreSettings.defaults(data, "dev-1"))) {
             store.save(record(1, 64, 48, longRef, null, "LOW", 0.1));
             store.save(record(2, 64, 48, "PAT-2", null, "LOW", 0.1));
+            store.save(record(3, 64, 48, "PAT-3", "arm\\left", "LOW", 0.1));
             summary = new DicomExporter(DicomSettings.parse(DERMOSCOPIC)).export(store, dir.resolve("out"), null, true);
         }
         assertEquals(1, summary.screenings());
-        assertEquals(1, summary.problems().size());
+        assertEquals(2, summary.problems().size());
         assertTrue(summary.problems().get(0).startsWith("screening 1: cannot be converted (DICOM attribute "
                 + "(0010,0020) LO: '" + longRef + "' is 65 characters"), summary.problems().get(0));
+        assertEquals("screening 3: cannot be converted (lesion reference 'arm\\left' contains a backslash, which "
+                + "DICOM reads as a separator between values); not exported", summary.problems().get(1));
+        assertFalse(Files.exists(dir.resolve("out/3.dcm")));
         assertFalse(Files.exists(dir.resolve("out/1.dcm")));
         assertValid(dir.resolve("out/2.dcm"));
     }
