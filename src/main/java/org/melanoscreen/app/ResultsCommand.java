@@ -1,6 +1,10 @@
 package org.melanoscreen.app;
 
 import org.melanoscreen.analysis.ResultJson;
+import org.melanoscreen.export.FolderExporter;
+import org.melanoscreen.export.ScreeningExporter;
+import org.melanoscreen.export.dicom.DicomExporter;
+import org.melanoscreen.export.dicom.DicomSettings;
 import org.melanoscreen.store.ExportSummary;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.StoreException;
@@ -20,6 +24,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -185,10 +190,14 @@ final class ResultsCommand implements Runnable {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Copy screenings to a new folder on a USB stick: screenings.csv, screenings.json "
-                    + "and one folder of files per screening id. Files are checked against their SHA-256; the "
-                    + "folder appears only once the export is complete. From a damaged store it salvages what "
-                    + "can be read and names the rest (exit 1).")
+                    + "and one folder of files per screening id, or with --format dicom one DICOM file per screening "
+                    + "(<id>.dcm, for an image archive). Files are checked against their SHA-256; the folder appears "
+                    + "only once the export is complete. From a damaged store it salvages what can be read and names "
+                    + "the rest (exit 1).")
     static final class ExportCommand implements Callable<Integer> {
+        /** What an export writes. */
+        enum Format { folder, dicom }
+
         @ParentCommand
         ResultsCommand parent;
 
@@ -205,10 +214,24 @@ final class ResultsCommand implements Runnable {
                 description = "Only screenings from this ISO-8601 time or date (UTC) on.")
         Instant since;
 
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "folder",
+                description = "folder (the stored files, default) or dicom (one Dermoscopic Photography or VL "
+                        + "Photographic Image per screening, as the dicom.* keys of the configuration say).")
+        Format format;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "Configuration file with the dicom.* keys (the installed service's: "
+                        + "/etc/melanoscreen/melanoscreen.conf); without it, the built-in defaults.")
+        Path configFile;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key.")
+        Map<String, String> overrides = new LinkedHashMap<>();
+
         @Override
         public Integer call() {
+            ScreeningExporter exporter = exporter();
             try (ResultStore store = parent.open()) {
-                ExportSummary s = store.export(to, since, sameDisk);
+                ExportSummary s = exporter.export(store, to, since, sameDisk);
                 System.out.printf(Locale.ROOT, "exported %d screening(s), %d file(s), %d bytes to %s%n",
                         s.screenings(), s.files(), s.bytes(), s.folder());
                 s.problems().forEach(p -> System.err.println("error: " + p));
@@ -220,6 +243,17 @@ final class ResultsCommand implements Runnable {
             } catch (StoreException e) {
                 System.err.println("error: " + e.getMessage());
                 return Main.EXIT_INPUT_FAILED;
+            }
+        }
+
+        private ScreeningExporter exporter() {
+            if (format == Format.folder) {
+                return new FolderExporter();
+            }
+            try {
+                return new DicomExporter(DicomSettings.parse(ServiceConfig.load(configFile, overrides).effective()));
+            } catch (ServiceConfig.ConfigException | IllegalArgumentException e) {
+                throw new SetupException(e.getMessage(), e);
             }
         }
     }

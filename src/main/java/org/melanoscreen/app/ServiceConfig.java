@@ -6,6 +6,7 @@ import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.capture.SourceFactory;
 import org.melanoscreen.device.HardwareException;
 import org.melanoscreen.device.HardwareSettings;
+import org.melanoscreen.export.dicom.DicomSettings;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.settings.Range;
 import org.melanoscreen.store.StoreSettings;
@@ -39,7 +40,7 @@ public final class ServiceConfig {
         }
     }
 
-    enum Kind { TEXT, INTEGER, NUMBER, BOOLEAN, OPTIONAL_NUMBER, PROVIDER, OPTIMISATION, HARDWARE }
+    enum Kind { TEXT, INTEGER, NUMBER, BOOLEAN, OPTIONAL_NUMBER, PROVIDER, OPTIMISATION, HARDWARE, DICOM }
 
     private static final List<Key> SERVICE_KEYS = List.of(
             new Key("device.id", "melanoscreen", Kind.TEXT, "This appliance's name in results and audit lines."),
@@ -107,9 +108,14 @@ public final class ServiceConfig {
             new Key("control.socket", "", Kind.TEXT, "Unix socket for capture/cancel/status lines; empty = off."),
             new Key("control.stdin", "true", Kind.BOOLEAN, "Read capture/cancel/quit lines from standard input."));
 
-    /** The service's keys, then the lamps', button's and display's (checked together by HardwareSettings). */
-    static final List<Key> KEYS = Stream.concat(SERVICE_KEYS.stream(), HardwareSettings.KEYS.stream()
-            .map(k -> new Key(k.name(), k.defaultValue(), Kind.HARDWARE, k.help()))).toList();
+    /**
+     * The service's keys, then the lamps', button's and display's (checked together by HardwareSettings), then the
+     * DICOM export's (checked by DicomSettings).
+     */
+    static final List<Key> KEYS = Stream.of(SERVICE_KEYS.stream(), HardwareSettings.KEYS.stream()
+                    .map(k -> new Key(k.name(), k.defaultValue(), Kind.HARDWARE, k.help())),
+            DicomSettings.KEYS.stream().map(k -> new Key(k.name(), k.defaultValue(), Kind.DICOM, k.help())))
+            .flatMap(k -> k).toList();
 
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
@@ -166,7 +172,7 @@ public final class ServiceConfig {
 
     private static void check(Key key, String value, String origin) throws ConfigException {
         String problem = switch (key.kind()) {
-            case TEXT, HARDWARE -> null;
+            case TEXT, HARDWARE, DICOM -> null;
             case INTEGER -> !value.matches("-?\\d{1,9}") ? "must be a whole number " + key.range().describe()
                     : inRange(key, value);
             case NUMBER -> !isNumber(value) ? "must be a number " + key.range().describe() : inRange(key, value);
@@ -209,6 +215,11 @@ public final class ServiceConfig {
         try {
             HardwareSettings.parse(values);
         } catch (HardwareException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        try {
+            DicomSettings.parse(values);
+        } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
         if (text("device.id").isBlank() || text("source").isBlank()) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -24,8 +25,9 @@ import java.util.stream.Stream;
 /**
  * Builds an export in a hidden folder beside its target, then renames it into place: {@code screenings.csv},
  * {@code screenings.json} (an array of the objects of {@link StoredScreening#toJson()}) and one folder per
- * screening named by its id. Files are checked against their stored SHA-256 while copied; one that is missing
- * or differs is left out and named, as is everything else that could not be read, in {@code problems.txt}.
+ * screening named by its id, or, with an {@link ExportConverter}, the files it makes of each screening. Files are
+ * checked against their stored SHA-256 while copied or read; one that is missing or differs is left out and named,
+ * as is everything else that could not be read or converted, in {@code problems.txt}.
  */
 final class Exporter {
     static final String CSV = "screenings.csv";
@@ -38,6 +40,8 @@ final class Exporter {
 
     private final Path target;
     private final Path temp;
+    /** Null: each screening's stored files are copied into its own folder. */
+    private final ExportConverter converter;
     private final FileChannel csvChannel;
     private final Writer csv;
     private final FileChannel jsonChannel;
@@ -47,9 +51,10 @@ final class Exporter {
     private int files;
     private long bytes;
 
-    private Exporter(Path target, Path temp) throws IOException {
+    private Exporter(Path target, Path temp, ExportConverter converter) throws IOException {
         this.target = target;
         this.temp = temp;
+        this.converter = converter;
         csvChannel = FileChannel.open(temp.resolve(CSV), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         csv = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(csvChannel), StandardCharsets.UTF_8));
         jsonChannel = FileChannel.open(temp.resolve(JSON), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -59,8 +64,11 @@ final class Exporter {
         json.writeStartArray();
     }
 
-    /** Starts an export into {@code target}, which must not exist or be an empty folder in an existing one. */
-    static Exporter begin(Path target) throws StoreException {
+    /**
+     * Starts an export into {@code target}, which must not exist or be an empty folder in an existing one;
+     * {@code converter} null copies the stored files.
+     */
+    static Exporter begin(Path target, ExportConverter converter) throws StoreException {
         if (Files.exists(target) && !isEmptyFolder(target)) {
             throw new StoreException("export folder " + target + ": already exists and is not empty; "
                     + "name a new folder so that no earlier export is overwritten");
@@ -68,7 +76,7 @@ final class Exporter {
         Path temp = target.resolveSibling("." + target.getFileName() + ".partial-" + UUID.randomUUID());
         try {
             Files.createDirectory(temp);
-            return new Exporter(target, temp);
+            return new Exporter(target, temp, converter);
         } catch (IOException e) {
             try {
                 DurableFiles.deleteTree(temp);
@@ -81,6 +89,10 @@ final class Exporter {
 
     /** Exports a screening with those of its files that match what was stored; the others are named. */
     void add(StoredScreening s) throws StoreException {
+        if (converter != null) {
+            addConverted(s);
+            return;
+        }
         Path folder = temp.resolve(Long.toString(s.id()));
         List<StoredFile> exported = new ArrayList<>();
         try {
@@ -99,18 +111,67 @@ final class Exporter {
                 }
             }
             DurableFiles.syncFolder(folder);
-            StoredScreening written = new StoredScreening(s.id(), s.time(), s.deviceId(), s.patientRef(),
-                    s.lesionRef(), s.risk(), s.melanomaProbability(), s.resultJson(), s.models(), s.softwareVersion(),
-                    s.folder(), exported);
-            csv.write(csvRow(written) + "\r\n");
-            ObjectNode o = written.toJson();
-            o.put("folder", Long.toString(s.id()));
-            json.writeTree(o);
-            screenings++;
+            index(s, exported, Long.toString(s.id()));
         } catch (IOException e) {
             throw new StoreException("screening " + s.id() + ": cannot be exported to " + folder + " ("
                     + DurableFiles.reason(e) + ")", e);
         }
+    }
+
+    /** Writes what the converter makes of a screening at the top of the export; one it cannot convert is named. */
+    private void addConverted(StoredScreening s) throws StoreException {
+        Map<String, byte[]> converted;
+        try {
+            converted = converter.convert(s, name -> readChecked(s, name));
+        } catch (StoreException | RuntimeException e) {
+            problems.add("screening " + s.id() + ": cannot be converted (" + e.getMessage() + "); not exported");
+            return;
+        }
+        List<StoredFile> exported = new ArrayList<>();
+        try {
+            for (Map.Entry<String, byte[]> f : converted.entrySet()) {
+                if (!ScreeningRecord.FILE_NAME.matcher(f.getKey()).matches() || Files.exists(temp.resolve(f.getKey()))) {
+                    throw new StoreException("screening " + s.id() + ": converted file name '" + f.getKey()
+                            + "' is not a plain file name or is already taken");
+                }
+                DurableFiles.write(temp.resolve(f.getKey()), f.getValue());
+                exported.add(new StoredFile(f.getKey(), f.getValue().length, DurableFiles.sha256(f.getValue())));
+                files++;
+                bytes += f.getValue().length;
+            }
+            index(s, exported, ".");
+        } catch (IOException e) {
+            throw new StoreException("screening " + s.id() + ": cannot be exported to " + temp + " ("
+                    + DurableFiles.reason(e) + ")", e);
+        }
+    }
+
+    /** The screening's row in the CSV and JSON index, naming the exported files and the folder they are in. */
+    private void index(StoredScreening s, List<StoredFile> exported, String folder) throws IOException {
+        StoredScreening written = new StoredScreening(s.id(), s.time(), s.deviceId(), s.patientRef(),
+                s.lesionRef(), s.risk(), s.melanomaProbability(), s.resultJson(), s.models(), s.softwareVersion(),
+                s.folder(), exported);
+        csv.write(csvRow(written, folder) + "\r\n");
+        ObjectNode o = written.toJson();
+        o.put("folder", folder);
+        json.writeTree(o);
+        screenings++;
+    }
+
+    /** A stored file read whole, refused unless it matches what was committed. */
+    private static byte[] readChecked(StoredScreening s, String name) throws StoreException {
+        StoredFile f = s.files().stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new StoreException(name + " was not stored with it"));
+        byte[] content;
+        try {
+            content = Files.readAllBytes(s.file(name));
+        } catch (IOException e) {
+            throw new StoreException(name + " cannot be read (" + DurableFiles.reason(e) + ")", e);
+        }
+        if (!DurableFiles.sha256(content).equals(f.sha256())) {
+            throw new StoreException(name + " differs from what was stored (SHA-256 mismatch)");
+        }
+        return content;
     }
 
     /** Null when copied intact, else what is wrong with the stored file. */
@@ -199,13 +260,13 @@ final class Exporter {
         }
     }
 
-    static String csvRow(StoredScreening s) {
+    static String csvRow(StoredScreening s, String folder) {
         String models = new TreeMap<>(s.models()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(";"));
         String names = s.files().stream().map(StoredFile::name).collect(Collectors.joining(";"));
         return Stream.of(Long.toString(s.id()), s.time().toString(), s.deviceId(), s.patientRef(), s.lesionRef(),
                         s.risk(), s.melanomaProbability() == null ? null : s.melanomaProbability().toString(),
-                        s.softwareVersion(), models, Long.toString(s.id()), names)
+                        s.softwareVersion(), models, folder, names)
                 .map(Exporter::csvField).collect(Collectors.joining(","));
     }
 

@@ -235,9 +235,18 @@ public final class ResultStore implements AutoCloseable {
      * be are named in the summary and in {@code problems.txt}, and the folders of unreadable rows are copied
      * unchecked into {@code unindexed/}.
      */
-    public synchronized ExportSummary export(Path to, Instant since, boolean sameDiskAllowed) throws StoreException {
+    public ExportSummary export(Path to, Instant since, boolean sameDiskAllowed) throws StoreException {
+        return export(to, since, sameDiskAllowed, null);
+    }
+
+    /**
+     * As {@link #export(Path, Instant, boolean)}, but with what {@code converter} makes of each screening (at the
+     * top of the export folder, named in the index files) instead of copies of its files; {@code null} copies.
+     */
+    public synchronized ExportSummary export(Path to, Instant since, boolean sameDiskAllowed,
+                                             ExportConverter converter) throws StoreException {
         Path target = ExportTarget.check(to, settings.dataFolder(), sameDiskAllowed);
-        Exporter exporter = Exporter.begin(target);
+        Exporter exporter = Exporter.begin(target, converter);
         ExportSummary summary;
         try {
             Salvage.export(rows, results, since, exporter);

@@ -29,7 +29,7 @@ public record ScreeningRecord(Instant time, String deviceId, String patientRef, 
                               String softwareVersion, Map<String, byte[]> files) {
     public static final String RESULT_FILE = "result.json";
 
-    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern RISK = Pattern.compile("[A-Z][A-Z_]{0,31}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final int MAX_REF_LENGTH = 200;

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.melanoscreen.analysis.ResultJson;
+import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.imaging.TestImages;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.ScreeningRecord;
 import org.melanoscreen.store.StoreSettings;
@@ -144,6 +146,46 @@ class ResultsCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: screening 1: frame.png differs from what "
                 + "was stored (SHA-256 mismatch); not exported"), err.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(usb.resolve("problems.txt")));
+    }
+
+    @Test
+    void exportAsDicomWritesOneFilePerScreeningAndNamesTheFramesItCannotRead() throws Exception {
+        byte[] png;
+        try (Frame f = TestImages.lesion(64, 48, 3).toFrame("synthetic")) {
+            png = TestImages.encode(f, ".png");
+        }
+        try (ResultStore store = ResultStore.open(StoreSettings.defaults(data, "dev-7"))) {
+            store.save(new ScreeningRecord(Instant.parse("2026-11-23T10:00:00Z"), "dev-7", "P-3", "L-1", "REFER", 0.8,
+                    "{\"n\": 3}", Map.of("cls", "0".repeat(64)), "0.1.0", Map.of("frame.png", png)));
+        }
+        Path config = dir.resolve("melanoscreen.conf");
+        Files.writeString(config, "dicom.contact_method = NON_CONTACT\ndicom.polarization = POLARIZED\n");
+        Path usb = dir.resolve("usb/dicom");
+        Files.createDirectories(usb.getParent());
+        assertEquals(1, run("export", "--data-dir", data.toString(), "--to", usb.toString(), "--same-disk",
+                "--format", "dicom", "--config", config.toString()));
+        assertTrue(out().startsWith("exported 1 screening(s), 1 file(s)"), out());
+        String errors = err.toString(StandardCharsets.UTF_8);
+        assertTrue(errors.contains("error: screening 1: cannot be converted (frame.png cannot be decoded); not "
+                + "exported"), errors);
+        assertTrue(Files.isRegularFile(usb.resolve("3.dcm")));
+        assertTrue(Files.notExists(usb.resolve("1.dcm")) && Files.notExists(usb.resolve("3")), "only DICOM files");
+        byte[] dcm = Files.readAllBytes(usb.resolve("3.dcm"));
+        assertEquals("DICM", new String(dcm, 128, 4, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aDicomExportWithoutTheDermatoscopesOpticsIsASetupError() {
+        Path usb = dir.resolve("usb/dicom");
+        assertEquals(2, run("export", "--data-dir", data.toString(), "--to", usb.toString(), "--same-disk",
+                "--format", "dicom"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: DICOM export: a Dermoscopic Photography "
+                + "Image needs dicom.contact_method and dicom.polarization"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("export", "--data-dir", data.toString(), "--to", usb.toString(), "--same-disk",
+                "--format", "dicom", "--set", "dicom.polarization=CROSSED"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("dicom.polarization = 'CROSSED' must be empty or "
+                + "one of NON_POLARIZED, POLARIZED"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.notExists(usb));
     }
 
     @Test

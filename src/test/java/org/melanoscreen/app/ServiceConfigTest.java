@@ -42,6 +42,9 @@ class ServiceConfigTest {
     @Test
     void badValuesAreNamed() {
         assertTrue(assertThrows(ServiceConfig.ConfigException.class,
+                () -> ServiceConfig.load(null, Map.of("dicom.image_class", "ct"))).getMessage()
+                .contains("dicom.image_class = 'ct' must be dermoscopic or vl-photographic"));
+        assertTrue(assertThrows(ServiceConfig.ConfigException.class,
                 () -> ServiceConfig.load(null, Map.of("capture.auto", "yes"))).getMessage()
                 .contains("capture.auto = 'yes' must be true or false"));
         assertTrue(assertThrows(ServiceConfig.ConfigException.class,
