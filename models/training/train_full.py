@@ -91,24 +91,6 @@ def spec_for(size, margin):
                              {"type": "crop", "margin": margin, "square": True})
 
 
-def perturb_mask(mask, rng):
-    """Random dilation/erosion (up to 8% of the mask height) and shift (up to 5%) of a bool mask."""
-    if mask is None or not mask.any():
-        return mask
-    h, w = mask.shape
-    kmax = max(1, int(round(0.08 * h)))
-    k = rng.randint(-kmax, kmax + 1)
-    t = torch.from_numpy(mask).float()[None, None]
-    if k > 0:
-        t = F.max_pool2d(t, 2 * k + 1, 1, k)
-    elif k < 0:
-        t = 1 - F.max_pool2d(1 - t, 2 * (-k) + 1, 1, -k)
-    dy, dx = rng.randint(-h // 20, h // 20 + 1), rng.randint(-w // 20, w // 20 + 1)
-    t = torch.roll(t, shifts=(dy, dx), dims=(2, 3))
-    m = t[0, 0].numpy() > 0.5
-    return m if m.any() else mask
-
-
 def region(img, mask, size, margin):
     """Device region (crop around the mask, square, margin) resized to size: 3 x size x size in [0,255]."""
     x, _ = common.region_float(img, spec_for(size, margin), mask)
@@ -209,10 +191,7 @@ def main(argv=None):
     log("duplicates dropped", dropped, "train dropped for a lesion in val", leaked)
     log("train", json.dumps(data.summary(train)))
     log("val", json.dumps(data.summary(val)))
-    seg_hw = (96, 128)
-    with open(os.path.join(args.segmenter, "manifest.json")) as f:
-        sm = json.load(f)
-        seg_hw = (sm["input"]["height"], sm["input"]["width"])
+    seg_hw = data.segmenter_resolution(args.segmenter)
     t0 = time.time()
     tr_imgs, tr_masks = data.load_pixels(train, seg_hw)
     va_imgs, _ = data.load_pixels(val, seg_hw)
@@ -252,7 +231,8 @@ def main(argv=None):
     def train_batch(idx, size, gen, rng):
         xs = []
         for i in idx:
-            m = None if rng.rand() < args.full_image_p else perturb_mask(tr_masks[i], rng)
+            m = (None if rng.rand() < args.full_image_p
+                 else augment.perturb_mask(tr_masks[i], rng, grow=0.08, shift_div=20))
             margin = max(0.0, args.margin + rng.uniform(-1, 1) * args.margin_jitter)
             xs.append(region(tr_imgs[i], m, size, margin))
         xs = torch.stack(xs)

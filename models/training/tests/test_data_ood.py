@@ -3,6 +3,7 @@ fit_ood's graph edit / fixtures (no ../shared needed).
 
   /usr/bin/python3 -m unittest discover -s models/training/tests -v
 """
+import contextlib
 import csv
 import json
 import os
@@ -182,9 +183,7 @@ class FitOodOnTinyClassifier(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="ood-")
         cls.cls = os.path.join(cls.tmp, "cls")
-        quiet, old = open(os.devnull, "w"), sys.stdout
-        sys.stdout = quiet
-        try:
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             train_cls.main(["--smoke", "--size", "32", "--region", "crop", "--cc", "sog", "--top-epochs", "2",
                             "--epochs", "1", "--steps", "1", "--batch", "4", "--mask-hw", "64", "96",
                             "--out", cls.cls, "--workdir", os.path.join(cls.tmp, "w")])
@@ -200,9 +199,6 @@ class FitOodOnTinyClassifier(unittest.TestCase):
             fit_ood.fit(cls.cls, imgs[:48], masks[:48], {"synthetic_val": (imgs[48:], masks[48:])}, k=4,
                         quantile=0.995, holdout=0.25, fitted_on="test",
                         synthetic=(list(kinds), list(nd), [None] * len(nd)))
-        finally:
-            sys.stdout = old
-            quiet.close()
 
     @classmethod
     def tearDownClass(cls):
