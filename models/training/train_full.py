@@ -151,7 +151,11 @@ def main(argv=None):
     ap.add_argument("--npz", default=os.path.join(SHARED, "weights", "mobilenetv2-imagenet",
                                                   "mobilenetv2_imagenet_backbone.npz"))
     ap.add_argument("--workdir", required=True)
-    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--resume", action="store_true", help="continue from workdir/last.pt (full state)")
+    ap.add_argument("--from-weights", help="continue from a weights-only checkpoint (fresh optimizer moments): "
+                                           "give the run's original schedule options and --start-epoch")
+    ap.add_argument("--start-epoch", type=int, default=0, help="with --from-weights: epochs already done")
+    ap.add_argument("--history", help="with --from-weights: the run's history.json so far")
     ap.add_argument("--sizes", default="128x2,160x3,192x5", help="per-epoch input size, e.g. 128x2,192x4")
     ap.add_argument("--epoch-samples", type=int, default=6000)
     ap.add_argument("--batch", type=int, default=32)
@@ -169,6 +173,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--bench", type=int, default=0, help="time N training batches per size and exit")
     ap.add_argument("--limit", type=int, default=0, help="use only N training records (debug)")
+    ap.add_argument("--smoke", action="store_true", help="tiny network from scratch (tests; no --npz needed)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.workdir, exist_ok=True)
@@ -211,8 +216,8 @@ def main(argv=None):
     w = data.sampling_weights(train, shares, args.melanoma_share)
 
     # ---------------------------------------------------------------- model
-    model = FullClassifier()
-    nets.init_backbone(model.features, "npz", args.npz)
+    model = FullClassifier(tiny=args.smoke)
+    nets.init_backbone(model.features, "none" if args.smoke else "npz", args.npz)
     body = list(model.features.parameters())
     head = list(model.head.parameters()) + list(model.dx.parameters())
     opt = torch.optim.AdamW([{"params": body, "lr": args.lr_body}, {"params": head, "lr": args.lr_head}],
@@ -224,6 +229,17 @@ def main(argv=None):
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         start_epoch, history, best = state["epoch"], state["history"], state["best"]
+    elif args.from_weights:
+        if not 0 < args.start_epoch < len(sizes):
+            ap.error("--from-weights needs --start-epoch between 1 and %d" % (len(sizes) - 1))
+        model.load_state_dict({k: v.float() if v.is_floating_point() else v
+                               for k, v in torch.load(args.from_weights).items()})
+        start_epoch = args.start_epoch
+        if args.history:
+            with open(args.history) as fh:
+                history = json.load(fh)[:start_epoch]
+            best = max(h["val_auc"]["mean_per_source"] for h in history)
+        log("continuing from weights", args.from_weights, "after epoch", start_epoch)
     base_lrs = [args.lr_body, args.lr_head]
     dx_t = torch.tensor([r.dx for r in train])
     y_t = torch.tensor([float(r.y) for r in train])
