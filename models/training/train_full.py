@@ -142,6 +142,50 @@ def val_report(y, p, srcs):
     return rep
 
 
+SCHEDULE_KEYS = ("sizes", "epoch_samples", "batch", "lr_body", "lr_head", "warmup_steps", "seed", "source_shares",
+                 "melanoma_share", "margin", "margin_jitter", "dx_weight", "full_image_p")
+
+
+def snapshot(workdir, folder):
+    """Weights-only copy of a run (float16) + history.json + README.md naming the command that continues it."""
+    state = torch.load(os.path.join(workdir, "last.pt"))
+    os.makedirs(folder, exist_ok=True)
+    ep, hist, a = state["epoch"], state["history"], state["args"]
+    name = "weights_epoch%02d.pt" % ep
+    torch.save({k: v.half() if v.is_floating_point() else v for k, v in state["model"].items()},
+               os.path.join(folder, name))
+    with open(os.path.join(folder, "history.json"), "w") as f:
+        json.dump(hist, f, indent=1)
+    opts = " ".join("--%s %s" % (k.replace("_", "-"), a[k]) for k in SCHEDULE_KEYS)
+    rel = os.path.relpath(folder, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+    lines = ["# Resumable issue-14 classifier run: weights after epoch %d of %d" % (ep, len(parse_sizes(a["sizes"]))),
+             "",
+             "Weights only (float16, no optimizer state: AdamW's moments restart). Continue the run from the",
+             "repository root (the schedule options below are the run's own; the cosine schedule goes on from",
+             "the step it had reached):",
+             "",
+             "    nohup nice -n 19 /usr/bin/python3 models/training/train_full.py --workdir models/training/runs/%s \\"
+             % os.path.basename(os.path.normpath(folder)),
+             "        --threads 1 %s \\" % opts,
+             "        --from-weights %s/%s --start-epoch %d --history %s/history.json \\" % (rel, name, ep, rel),
+             "        > models/training/runs/%s.log 2>&1 &" % os.path.basename(os.path.normpath(folder)),
+             "",
+             "Validation AUC per epoch (regions from the shipped segmenter's masks; mean = selection score):",
+             "",
+             "| epoch | size | loss | ISIC 2017 val | HAM10000 val | pooled | mean | pooled spec at sens 0.95 |",
+             "|---|---|---|---|---|---|---|---|"]
+    for h in hist:
+        v = h["val_auc"]
+        lines.append("| %d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.3f |" % (
+            h["epoch"], h["size"], h["loss"], v["isic2017"], v["ham10000"], v["pooled"], v["mean_per_source"],
+            v["pooled_spec_at_sens95"]))
+    lines += ["", "Delete this folder once the run is finished and its model shipped (issue 14).", ""]
+    with open(os.path.join(folder, "README.md"), "w") as f:
+        f.write("\n".join(lines))
+    log("snapshot of epoch", ep, "written to", folder)
+    return folder
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--folders", nargs="+", default=[os.path.join(SHARED, "data", f) for f in DEFAULT_FOLDERS],
@@ -174,16 +218,20 @@ def main(argv=None):
     ap.add_argument("--bench", type=int, default=0, help="time N training batches per size and exit")
     ap.add_argument("--limit", type=int, default=0, help="use only N training records (debug)")
     ap.add_argument("--smoke", action="store_true", help="tiny network from scratch (tests; no --npz needed)")
+    ap.add_argument("--snapshot", help="write the run's latest weights (float16, no optimizer state), its "
+                                       "history and a README with the command that continues it into this "
+                                       "folder, then exit (for committing a run that spans sessions)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.workdir, exist_ok=True)
     last_path = os.path.join(args.workdir, "last.pt")
+    if args.snapshot:
+        return snapshot(args.workdir, args.snapshot)
     state = None
     if args.resume:
         state = torch.load(last_path)
         saved = state["args"]
-        for k in ("sizes", "epoch_samples", "batch", "lr_body", "lr_head", "warmup_steps", "seed",
-                  "source_shares", "melanoma_share", "margin", "margin_jitter", "dx_weight", "full_image_p"):
+        for k in SCHEDULE_KEYS:
             setattr(args, k, saved[k])
         log("resuming from", last_path, "after epoch", state["epoch"])
     sizes = parse_sizes(args.sizes)

@@ -192,6 +192,15 @@ class ResumableTraining(unittest.TestCase):
                                  os.path.join(self.tmp, "w", "history.json")])
         self.assertEqual([h["epoch"] for h in cont], [1, 2, 3])
         self.assertEqual(cont[:2], resumed[:2])
+        snap = os.path.join(self.tmp, "resume", "run")
+        train_full.main(["--workdir", os.path.join(self.tmp, "w"), "--snapshot", snap])
+        self.assertEqual(sorted(os.listdir(snap)), ["README.md", "history.json", "weights_epoch03.pt"])
+        w = torch.load(os.path.join(snap, "weights_epoch03.pt"))
+        self.assertEqual(w["head.weight"].dtype, torch.float16)
+        with open(os.path.join(snap, "README.md")) as f:
+            readme = f.read()
+        self.assertIn("--start-epoch 3", readme)
+        self.assertIn("--sizes 32x3", readme)
 
 
 class MaskAtGroundTruthResolution(unittest.TestCase):
