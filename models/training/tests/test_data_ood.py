@@ -193,7 +193,8 @@ class ResumableTraining(unittest.TestCase):
         self.assertEqual([h["epoch"] for h in cont], [1, 2, 3])
         self.assertEqual(cont[:2], resumed[:2])
         snap = os.path.join(self.tmp, "resume", "run")
-        train_full.main(["--workdir", os.path.join(self.tmp, "w"), "--snapshot", snap])
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            train_full.main(["--workdir", os.path.join(self.tmp, "w"), "--snapshot", snap])
         self.assertEqual(sorted(os.listdir(snap)), ["README.md", "history.json", "weights_epoch03.pt"])
         w = torch.load(os.path.join(snap, "weights_epoch03.pt"))
         self.assertEqual(w["head.weight"].dtype, torch.float16)
@@ -201,6 +202,30 @@ class ResumableTraining(unittest.TestCase):
             readme = f.read()
         self.assertIn("--start-epoch 3", readme)
         self.assertIn("--sizes 32x3", readme)
+
+
+    def test_export_calibrated_and_thresholded(self):
+        import export_full
+        self.run_quietly([])
+        out = os.path.join(self.tmp, "model")
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            man = export_full.main(["--workdir", os.path.join(self.tmp, "w"), "--out", out,
+                                    "--heldout", os.path.join(self.tmp, "isic2017")])
+        self.assertEqual(export.verify_folder(out), [])
+        m = man["metrics"]
+        self.assertGreaterEqual(m["pooled_val"]["sensitivity"], 0.95)
+        self.assertEqual(set(m), {"selected_on", "pooled_val", "isic2017_val", "ham10000_val", "heldout_isic2017",
+                                  "calibration"})
+        self.assertEqual(man["thresholds"]["target_sensitivity"], 0.95)
+
+    def test_platt_fit_recovers_a_known_calibration(self):
+        import export_full
+        rng = np.random.RandomState(0)
+        z = rng.normal(0, 2, 20000)
+        y = (rng.rand(len(z)) < 1 / (1 + np.exp(-(0.5 * z - 1.0)))).astype(int)
+        a, b = export_full.fit_platt(z, y)
+        self.assertAlmostEqual(a, 0.5, delta=0.05)
+        self.assertAlmostEqual(b, -1.0, delta=0.08)
 
 
 class MaskAtGroundTruthResolution(unittest.TestCase):
