@@ -1,4 +1,5 @@
-"""Batch augmentation on float tensors in [0, 255] (before colour constancy / normalisation)."""
+"""Batch augmentation on float tensors in [0, 255] (before colour constancy / normalisation), and the
+mask perturbation that makes training regions look like the device's (imperfect masks)."""
 import math
 
 import torch
@@ -42,3 +43,22 @@ def colour(x, brightness=0.2, contrast=0.2, saturation=0.2, gain=0.08, gen=None)
     gray = x.mean(dim=1, keepdim=True)
     x = gray + (x - gray) * s
     return x.clamp(0, 255)
+
+
+def perturb_mask(mask, rng, grow=0.06, shift_div=25):
+    """Random dilation/erosion (up to `grow` of the mask height) and a shift (up to 1/shift_div of each side)
+    of a bool mask; an empty result keeps the original. rng: numpy RandomState."""
+    if mask is None or not mask.any():
+        return mask
+    h, w = mask.shape
+    kmax = max(1, int(round(grow * h)))
+    k = rng.randint(-kmax, kmax + 1)
+    t = torch.from_numpy(mask).float()[None, None]
+    if k > 0:
+        t = F.max_pool2d(t, 2 * k + 1, 1, k)
+    elif k < 0:
+        t = 1 - F.max_pool2d(1 - t, 2 * (-k) + 1, 1, -k)
+    dy, dx = rng.randint(-h // shift_div, h // shift_div + 1), rng.randint(-w // shift_div, w // shift_div + 1)
+    t = torch.roll(t, shifts=(dy, dx), dims=(2, 3))
+    m = t[0, 0].numpy() > 0.5
+    return m if m.any() else mask

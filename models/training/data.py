@@ -8,6 +8,7 @@ diagnosis columns).
   side never trains.
 - The diagnosis is kept as a 4-group label (melanoma / nevus / keratosis / other; -1 where unknown).
 """
+import json
 import os
 from collections import Counter
 
@@ -156,3 +157,10 @@ def sampling_weights(records, source_shares, melanoma_share):
         cls_share = (melanoma_share if r.y else 1 - melanoma_share) if has_both else 1.0
         w[i] = shares[r.src] * cls_share / n_by[(r.src, r.y)]
     return w / w.sum()
+
+
+def segmenter_resolution(seg_folder):
+    """(height, width) of a segmenter model folder's input: the resolution of the device's masks."""
+    with open(os.path.join(seg_folder, "manifest.json")) as f:
+        spec = json.load(f)["input"]
+    return int(spec["height"]), int(spec["width"])

@@ -4,6 +4,7 @@ import hashlib
 import inspect
 import json
 import os
+import re
 import subprocess
 
 import numpy as np
@@ -177,9 +178,14 @@ def write_manifest(folder, manifest):
     manifest["sha256"] = sha256_file(onnx_path)
     manifest.setdefault("cost", {})["onnx_bytes"] = os.path.getsize(onnx_path)
     with open(os.path.join(folder, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
+        f.write(_NUMBER_LIST.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]",
+                                 json.dumps(manifest, indent=2)))
         f.write("\n")
     return manifest
+
+
+# a JSON list of numbers only (written on one line: the ood section holds tens of thousands of them)
+_NUMBER_LIST = re.compile(r"\[\s*(-?[0-9.eE+-]+(?:,\s*-?[0-9.eE+-]+)*)\s*\]")
 
 
 def base_manifest(model_id, version, task, input_spec, output_spec):

@@ -35,7 +35,7 @@ from onnxrun import OnnxModel  # noqa: E402
 
 FEATURES = "features"
 SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data")
-DIGITS = 9          # significant digits written to the manifest (scores are computed from the written values)
+DIGITS = 8          # significant digits written to the manifest (scores are computed from the written values)
 
 
 def log(*a):
@@ -203,17 +203,26 @@ def update_fixtures(folder, man, om, tol=1e-6):
     return exp
 
 
-def fit(folder, train_imgs, train_masks, val_sets, k, quantile, holdout, fitted_on, seed=0, synthetic=None):
+def fit(folder, train_imgs, train_masks, val_sets, k, quantile, holdout, fitted_on, seed=0, synthetic=None,
+        cache=None):
     """Fits and writes the "ood" section of `folder` (features output added first). val_sets:
-    {name: (imgs, masks)}. Returns (manifest, report)."""
+    {name: (imgs, masks)}; cache: .npz keeping the training features between runs (same model file and
+    image count). Returns (manifest, report)."""
     d = add_features_output(os.path.join(folder, "model.onnx"))
     with open(os.path.join(folder, "manifest.json")) as f:
         man = json.load(f)
     om = OnnxModel(os.path.join(folder, man["file"]))
     spec = man["input"]
-    t0 = time.time()
-    ftr = features_of(om, spec, train_imgs, train_masks)
-    log("features of %d training regions (D=%d) in %.0fs" % (len(ftr), d, time.time() - t0))
+    key = "%s:%d" % (export.sha256_file(os.path.join(folder, man["file"])), len(train_imgs))
+    if cache and os.path.exists(cache) and str(np.load(cache)["key"]) == key:
+        ftr = np.load(cache)["features"]
+        log("features of %d training regions from %s" % (len(ftr), cache))
+    else:
+        t0 = time.time()
+        ftr = features_of(om, spec, train_imgs, train_masks)
+        log("features of %d training regions (D=%d) in %.0fs" % (len(ftr), d, time.time() - t0))
+        if cache:
+            np.savez(cache, key=key, features=ftr)
     perm = np.random.RandomState(seed).permutation(len(ftr))
     n_hold = int(round(holdout * len(ftr)))
     hold, fit_idx = perm[:n_hold], perm[n_hold:]
@@ -238,15 +247,18 @@ def fit(folder, train_imgs, train_masks, val_sets, k, quantile, holdout, fitted_
         kinds, imgs, masks = synthetic
         s = common.ood_scores(ood, features_of(om, spec, imgs, masks))
         passed = s <= ood["threshold"]
+        found = np.array([m is not None and m.any() for m in masks])
         by_kind = {}
         for kd, ok in zip(kinds, passed):
             n, m = by_kind.get(kd, (0, 0))
             by_kind[kd] = (n + 1, m + int(ok))
         ood["synthetic_let_through"] = {"images": len(s), "let_through": int(passed.sum()),
+                                        "let_through_with_a_lesion_found": int((passed & found).sum()),
                                         "by_kind": {kd: "%d/%d" % (m, n) for kd, (n, m) in by_kind.items()},
                                         "min_score": float(s.min())}
-        log("generated non-dermoscopic images let through: %d of %d %s (lowest score %.1f)"
-            % (passed.sum(), len(s), ood["synthetic_let_through"]["by_kind"], s.min()))
+        log("generated non-dermoscopic images let through: %d of %d %s (lowest score %.1f); of those, with a "
+            "non-empty segmenter mask: %d" % (passed.sum(), len(s), ood["synthetic_let_through"]["by_kind"], s.min(),
+                                               (passed & found).sum()))
     man["ood"] = ood
     export.write_manifest(folder, man)
     update_fixtures(folder, man, om)
@@ -275,6 +287,8 @@ def main(argv=None):
     ap.add_argument("--cache", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "runs",
                                                     "ood-segmenter-masks.npz"))
     ap.add_argument("--report", help="write the fit report (JSON) here")
+    ap.add_argument("--features-cache", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "runs",
+                                                             "ood-train-features.npz"))
     args = ap.parse_args(argv)
     import torch
     torch.set_num_threads(args.threads)
@@ -289,9 +303,7 @@ def main(argv=None):
             idx = sorted(rng.choice(idx, args.per_source, replace=False))
         pick += idx
     train = [train[i] for i in pick]
-    with open(os.path.join(args.segmenter, "manifest.json")) as f:
-        sm = json.load(f)
-    seg_hw = (sm["input"]["height"], sm["input"]["width"])
+    seg_hw = data.segmenter_resolution(args.segmenter)
     t0 = time.time()
     tr_imgs, tr_masks = data.load_pixels(train, seg_hw)
     va_imgs, _ = data.load_pixels(val, seg_hw)
@@ -313,7 +325,8 @@ def main(argv=None):
         man["version"] = args.version
         export.write_manifest(args.classifier, man)
     man, report = fit(args.classifier, tr_imgs, tr_masks, val_sets, args.components, args.quantile,
-                      args.holdout, fitted_on, synthetic=synthetic_inputs(args.segmenter))
+                      args.holdout, fitted_on, synthetic=synthetic_inputs(args.segmenter),
+                      cache=args.features_cache)
     prov = man.setdefault("provenance", {})
     prov["ood_command"] = "/usr/bin/python3 models/training/fit_ood.py " + " ".join(
         argv if argv is not None else sys.argv[1:])

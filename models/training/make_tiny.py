@@ -6,7 +6,6 @@ writes seg/ (64x96 segmenter), cls/ (32x32, crop, Shades of Gray, sigmoid, with 
 "ood" section fitted on generated lesions) and cls-masked/ (32x32, masked_crop, no colour constancy, softmax
 3-class, no "ood" section)."""
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -15,6 +14,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+import data  # noqa: E402
 import export  # noqa: E402
 import fit_ood  # noqa: E402
 import train_cls  # noqa: E402
@@ -24,14 +24,13 @@ import train_seg  # noqa: E402
 def tiny_ood(cls_folder, seg_folder, n_fit=160, n_val=40):
     """OOD statistics for the tiny classifier from generated lesions (regions cut from their own masks at the
     tiny segmenter's resolution); the held-back and val images are generated lesions too."""
-    with open(os.path.join(seg_folder, "manifest.json")) as f:
-        seg_spec = json.load(f)["input"]
+    seg_hw = data.segmenter_resolution(seg_folder)
     rng = np.random.RandomState(99)
     imgs, masks = [], []
     for i in range(n_fit + n_val):
         img, m = export.synthetic_lesion(rng, *export.FIXTURE_SIZES[i % len(export.FIXTURE_SIZES)])
         imgs.append(img)
-        masks.append(common.resize_mask_nearest(m, seg_spec["height"], seg_spec["width"]))
+        masks.append(common.resize_mask_nearest(m, *seg_hw))
     fit_ood.fit(cls_folder, imgs[:n_fit], masks[:n_fit], {"synthetic_val": (imgs[n_fit:], masks[n_fit:])},
                 k=8, quantile=0.995, holdout=0.25,
                 fitted_on="tiny test model: regions of %d generated lesions cut from their own masks" % n_fit,

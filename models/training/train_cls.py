@@ -71,24 +71,6 @@ def synthetic_items(n, seed, mask_hw, classes):
     return items
 
 
-def perturb_mask(mask, rng):
-    """Random dilation/erosion (up to 6% of the mask height) and a small shift of a bool mask."""
-    if mask is None or not mask.any():
-        return mask
-    h, w = mask.shape
-    kmax = max(1, int(round(0.06 * h)))
-    k = rng.randint(-kmax, kmax + 1)
-    t = torch.from_numpy(mask).float()[None, None]
-    if k > 0:
-        t = F.max_pool2d(t, 2 * k + 1, 1, k)
-    elif k < 0:
-        t = 1 - F.max_pool2d(1 - t, 2 * (-k) + 1, 1, -k)
-    dy, dx = rng.randint(-h // 25, h // 25 + 1), rng.randint(-w // 25, w // 25 + 1)
-    t = torch.roll(t, shifts=(dy, dx), dims=(2, 3))
-    m = t[0, 0].numpy() > 0.5
-    return m if m.any() else mask
-
-
 def region_tensor(item, spec, mask):
     """Region cut + resize (CONTRACT steps 2-3) -> 3xhxw float in [0,255]."""
     x, _ = common.region_float(item.img, spec, mask)
@@ -264,7 +246,7 @@ def main(argv=None):
         return model, export.input_spec(h, w, norm, ccd, reg)
 
     def feats(model, spec, items, rng):
-        xs = [region_tensor(it, spec, perturb_mask(it.mask, rng) if it.mask is not None else None)
+        xs = [region_tensor(it, spec, augment.perturb_mask(it.mask, rng) if it.mask is not None else None)
               for it in items]
         return features_of(model, xs, spec)
 
@@ -334,7 +316,8 @@ def main(argv=None):
         t0, tot = time.time(), 0.0
         for b in range(nb):
             batch = [items[i] for i in perm[b * args.batch:(b + 1) * args.batch]]
-            xs = torch.stack([region_tensor(it, spec, perturb_mask(it.mask, rng) if it.mask is not None else None)
+            xs = torch.stack([region_tensor(it, spec,
+                                            augment.perturb_mask(it.mask, rng) if it.mask is not None else None)
                               for it in batch])
             xs, _ = augment.affine(xs, None, rot_deg=180, scale=(0.9, 1.15), shift=0.08, gen=gen)
             xs = augment.colour(xs, gen=gen)

@@ -91,24 +91,6 @@ def spec_for(size, margin):
                              {"type": "crop", "margin": margin, "square": True})
 
 
-def perturb_mask(mask, rng):
-    """Random dilation/erosion (up to 8% of the mask height) and shift (up to 5%) of a bool mask."""
-    if mask is None or not mask.any():
-        return mask
-    h, w = mask.shape
-    kmax = max(1, int(round(0.08 * h)))
-    k = rng.randint(-kmax, kmax + 1)
-    t = torch.from_numpy(mask).float()[None, None]
-    if k > 0:
-        t = F.max_pool2d(t, 2 * k + 1, 1, k)
-    elif k < 0:
-        t = 1 - F.max_pool2d(1 - t, 2 * (-k) + 1, 1, -k)
-    dy, dx = rng.randint(-h // 20, h // 20 + 1), rng.randint(-w // 20, w // 20 + 1)
-    t = torch.roll(t, shifts=(dy, dx), dims=(2, 3))
-    m = t[0, 0].numpy() > 0.5
-    return m if m.any() else mask
-
-
 def region(img, mask, size, margin):
     """Device region (crop around the mask, square, margin) resized to size: 3 x size x size in [0,255]."""
     x, _ = common.region_float(img, spec_for(size, margin), mask)
@@ -160,6 +142,50 @@ def val_report(y, p, srcs):
     return rep
 
 
+SCHEDULE_KEYS = ("sizes", "epoch_samples", "batch", "lr_body", "lr_head", "warmup_steps", "seed", "source_shares",
+                 "melanoma_share", "margin", "margin_jitter", "dx_weight", "full_image_p")
+
+
+def snapshot(workdir, folder):
+    """Weights-only copy of a run (float16) + history.json + README.md naming the command that continues it."""
+    state = torch.load(os.path.join(workdir, "last.pt"))
+    os.makedirs(folder, exist_ok=True)
+    ep, hist, a = state["epoch"], state["history"], state["args"]
+    name = "weights_epoch%02d.pt" % ep
+    torch.save({k: v.half() if v.is_floating_point() else v for k, v in state["model"].items()},
+               os.path.join(folder, name))
+    with open(os.path.join(folder, "history.json"), "w") as f:
+        json.dump(hist, f, indent=1)
+    opts = " ".join("--%s %s" % (k.replace("_", "-"), a[k]) for k in SCHEDULE_KEYS)
+    rel = os.path.relpath(folder, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+    lines = ["# Resumable issue-14 classifier run: weights after epoch %d of %d" % (ep, len(parse_sizes(a["sizes"]))),
+             "",
+             "Weights only (float16, no optimizer state: AdamW's moments restart). Continue the run from the",
+             "repository root (the schedule options below are the run's own; the cosine schedule goes on from",
+             "the step it had reached):",
+             "",
+             "    nohup nice -n 19 /usr/bin/python3 models/training/train_full.py --workdir models/training/runs/%s \\"
+             % os.path.basename(os.path.normpath(folder)),
+             "        --threads 1 %s \\" % opts,
+             "        --from-weights %s/%s --start-epoch %d --history %s/history.json \\" % (rel, name, ep, rel),
+             "        > models/training/runs/%s.log 2>&1 &" % os.path.basename(os.path.normpath(folder)),
+             "",
+             "Validation AUC per epoch (regions from the shipped segmenter's masks; mean = selection score):",
+             "",
+             "| epoch | size | loss | ISIC 2017 val | HAM10000 val | pooled | mean | pooled spec at sens 0.95 |",
+             "|---|---|---|---|---|---|---|---|"]
+    for h in hist:
+        v = h["val_auc"]
+        lines.append("| %d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.3f |" % (
+            h["epoch"], h["size"], h["loss"], v["isic2017"], v["ham10000"], v["pooled"], v["mean_per_source"],
+            v["pooled_spec_at_sens95"]))
+    lines += ["", "Delete this folder once the run is finished and its model shipped (issue 14).", ""]
+    with open(os.path.join(folder, "README.md"), "w") as f:
+        f.write("\n".join(lines))
+    log("snapshot of epoch", ep, "written to", folder)
+    return folder
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--folders", nargs="+", default=[os.path.join(SHARED, "data", f) for f in DEFAULT_FOLDERS],
@@ -169,7 +195,11 @@ def main(argv=None):
     ap.add_argument("--npz", default=os.path.join(SHARED, "weights", "mobilenetv2-imagenet",
                                                   "mobilenetv2_imagenet_backbone.npz"))
     ap.add_argument("--workdir", required=True)
-    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--resume", action="store_true", help="continue from workdir/last.pt (full state)")
+    ap.add_argument("--from-weights", help="continue from a weights-only checkpoint (fresh optimizer moments): "
+                                           "give the run's original schedule options and --start-epoch")
+    ap.add_argument("--start-epoch", type=int, default=0, help="with --from-weights: epochs already done")
+    ap.add_argument("--history", help="with --from-weights: the run's history.json so far")
     ap.add_argument("--sizes", default="128x2,160x3,192x5", help="per-epoch input size, e.g. 128x2,192x4")
     ap.add_argument("--epoch-samples", type=int, default=6000)
     ap.add_argument("--batch", type=int, default=32)
@@ -187,16 +217,21 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--bench", type=int, default=0, help="time N training batches per size and exit")
     ap.add_argument("--limit", type=int, default=0, help="use only N training records (debug)")
+    ap.add_argument("--smoke", action="store_true", help="tiny network from scratch (tests; no --npz needed)")
+    ap.add_argument("--snapshot", help="write the run's latest weights (float16, no optimizer state), its "
+                                       "history and a README with the command that continues it into this "
+                                       "folder, then exit (for committing a run that spans sessions)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.workdir, exist_ok=True)
     last_path = os.path.join(args.workdir, "last.pt")
+    if args.snapshot:
+        return snapshot(args.workdir, args.snapshot)
     state = None
     if args.resume:
         state = torch.load(last_path)
         saved = state["args"]
-        for k in ("sizes", "epoch_samples", "batch", "lr_body", "lr_head", "warmup_steps", "seed",
-                  "source_shares", "melanoma_share", "margin", "margin_jitter", "dx_weight", "full_image_p"):
+        for k in SCHEDULE_KEYS:
             setattr(args, k, saved[k])
         log("resuming from", last_path, "after epoch", state["epoch"])
     sizes = parse_sizes(args.sizes)
@@ -209,10 +244,7 @@ def main(argv=None):
     log("duplicates dropped", dropped, "train dropped for a lesion in val", leaked)
     log("train", json.dumps(data.summary(train)))
     log("val", json.dumps(data.summary(val)))
-    seg_hw = (96, 128)
-    with open(os.path.join(args.segmenter, "manifest.json")) as f:
-        sm = json.load(f)
-        seg_hw = (sm["input"]["height"], sm["input"]["width"])
+    seg_hw = data.segmenter_resolution(args.segmenter)
     t0 = time.time()
     tr_imgs, tr_masks = data.load_pixels(train, seg_hw)
     va_imgs, _ = data.load_pixels(val, seg_hw)
@@ -232,8 +264,8 @@ def main(argv=None):
     w = data.sampling_weights(train, shares, args.melanoma_share)
 
     # ---------------------------------------------------------------- model
-    model = FullClassifier()
-    nets.init_backbone(model.features, "npz", args.npz)
+    model = FullClassifier(tiny=args.smoke)
+    nets.init_backbone(model.features, "none" if args.smoke else "npz", args.npz)
     body = list(model.features.parameters())
     head = list(model.head.parameters()) + list(model.dx.parameters())
     opt = torch.optim.AdamW([{"params": body, "lr": args.lr_body}, {"params": head, "lr": args.lr_head}],
@@ -245,6 +277,17 @@ def main(argv=None):
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         start_epoch, history, best = state["epoch"], state["history"], state["best"]
+    elif args.from_weights:
+        if not 0 < args.start_epoch < len(sizes):
+            ap.error("--from-weights needs --start-epoch between 1 and %d" % (len(sizes) - 1))
+        model.load_state_dict({k: v.float() if v.is_floating_point() else v
+                               for k, v in torch.load(args.from_weights).items()})
+        start_epoch = args.start_epoch
+        if args.history:
+            with open(args.history) as fh:
+                history = json.load(fh)[:start_epoch]
+            best = max(h["val_auc"]["mean_per_source"] for h in history)
+        log("continuing from weights", args.from_weights, "after epoch", start_epoch)
     base_lrs = [args.lr_body, args.lr_head]
     dx_t = torch.tensor([r.dx for r in train])
     y_t = torch.tensor([float(r.y) for r in train])
@@ -252,7 +295,8 @@ def main(argv=None):
     def train_batch(idx, size, gen, rng):
         xs = []
         for i in idx:
-            m = None if rng.rand() < args.full_image_p else perturb_mask(tr_masks[i], rng)
+            m = (None if rng.rand() < args.full_image_p
+                 else augment.perturb_mask(tr_masks[i], rng, grow=0.08, shift_div=20))
             margin = max(0.0, args.margin + rng.uniform(-1, 1) * args.margin_jitter)
             xs.append(region(tr_imgs[i], m, size, margin))
         xs = torch.stack(xs)

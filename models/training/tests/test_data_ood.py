@@ -3,6 +3,7 @@ fit_ood's graph edit / fixtures (no ../shared needed).
 
   /usr/bin/python3 -m unittest discover -s models/training/tests -v
 """
+import contextlib
 import csv
 import json
 import os
@@ -144,6 +145,89 @@ class VectorisedPostprocess(unittest.TestCase):
         self.assertTrue(filled[4, 4] and filled[2, 2])
 
 
+class ResumableTraining(unittest.TestCase):
+    """train_full.py on generated folders: an epoch per call, --resume and --from-weights continue the run."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="full-")
+        hdr = ["image_id", "split", "melanoma", "dx", "lesion_id"]
+        rows = [["H%d" % i, "val" if i < 6 else "train", i % 2, "mel" if i % 2 else "nv", "L%d" % i]
+                for i in range(16)]
+        ham = write_folder(self.tmp, "ham10000", rows, hdr, with_masks={r[0] for r in rows})
+        i17 = write_folder(self.tmp, "isic2017", [["I%d" % i, "val" if i < 4 else "train", i % 2] for i in range(10)],
+                           ["image_id", "split", "melanoma"], with_masks={"I%d" % i for i in range(10)})
+        seg = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "src", "test", "resources",
+                           "tiny-models", "seg")
+        self.base = ["--smoke", "--folders", i17, ham, "--segmenter", seg, "--sizes", "32x3", "--epoch-samples",
+                     "8", "--batch", "4", "--warmup-steps", "1", "--threads", "1",
+                     "--workdir", os.path.join(self.tmp, "w")]
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run_quietly(self, extra):
+        import train_full
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            train_full.main(self.base + extra)
+        with open(os.path.join(self.tmp, "w", "history.json")) as f:
+            return json.load(f)
+
+    def test_resume_and_continue_from_weights(self):
+        import train_full
+        full = self.run_quietly([])
+        self.assertEqual([h["epoch"] for h in full], [1, 2, 3])
+        self.assertEqual(set(full[0]["val_auc"]), {"isic2017", "ham10000", "pooled", "mean_per_source",
+                                                   "pooled_spec_at_sens95"})
+        state = torch.load(os.path.join(self.tmp, "w", "last.pt"))
+        self.assertEqual(state["epoch"], 3)
+        # resume: a run cut after epoch 2 continues at epoch 3 with the saved schedule
+        state["epoch"], state["history"] = 2, state["history"][:2]
+        torch.save(state, os.path.join(self.tmp, "w", "last.pt"))
+        resumed = self.run_quietly(["--resume"])
+        self.assertEqual([h["epoch"] for h in resumed], [1, 2, 3])
+        weights = os.path.join(self.tmp, "weights.pt")
+        m = train_full.FullClassifier(tiny=True)
+        torch.save({k: v.half() if v.is_floating_point() else v for k, v in m.state_dict().items()}, weights)
+        cont = self.run_quietly(["--from-weights", weights, "--start-epoch", "2", "--history",
+                                 os.path.join(self.tmp, "w", "history.json")])
+        self.assertEqual([h["epoch"] for h in cont], [1, 2, 3])
+        self.assertEqual(cont[:2], resumed[:2])
+        snap = os.path.join(self.tmp, "resume", "run")
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            train_full.main(["--workdir", os.path.join(self.tmp, "w"), "--snapshot", snap])
+        self.assertEqual(sorted(os.listdir(snap)), ["README.md", "history.json", "weights_epoch03.pt"])
+        w = torch.load(os.path.join(snap, "weights_epoch03.pt"))
+        self.assertEqual(w["head.weight"].dtype, torch.float16)
+        with open(os.path.join(snap, "README.md")) as f:
+            readme = f.read()
+        self.assertIn("--start-epoch 3", readme)
+        self.assertIn("--sizes 32x3", readme)
+
+
+    def test_export_calibrated_and_thresholded(self):
+        import export_full
+        self.run_quietly([])
+        out = os.path.join(self.tmp, "model")
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            man = export_full.main(["--workdir", os.path.join(self.tmp, "w"), "--out", out,
+                                    "--heldout", os.path.join(self.tmp, "isic2017")])
+        self.assertEqual(export.verify_folder(out), [])
+        m = man["metrics"]
+        self.assertGreaterEqual(m["pooled_val"]["sensitivity"], 0.95)
+        self.assertEqual(set(m), {"selected_on", "pooled_val", "isic2017_val", "ham10000_val", "heldout_isic2017",
+                                  "calibration"})
+        self.assertEqual(man["thresholds"]["target_sensitivity"], 0.95)
+
+    def test_platt_fit_recovers_a_known_calibration(self):
+        import export_full
+        rng = np.random.RandomState(0)
+        z = rng.normal(0, 2, 20000)
+        y = (rng.rand(len(z)) < 1 / (1 + np.exp(-(0.5 * z - 1.0)))).astype(int)
+        a, b = export_full.fit_platt(z, y)
+        self.assertAlmostEqual(a, 0.5, delta=0.05)
+        self.assertAlmostEqual(b, -1.0, delta=0.08)
+
+
 class MaskAtGroundTruthResolution(unittest.TestCase):
     def test_bilinear_half_pixel_then_strictly_above_half(self):
         m = np.array([[True, False]])
@@ -182,9 +266,7 @@ class FitOodOnTinyClassifier(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="ood-")
         cls.cls = os.path.join(cls.tmp, "cls")
-        quiet, old = open(os.devnull, "w"), sys.stdout
-        sys.stdout = quiet
-        try:
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             train_cls.main(["--smoke", "--size", "32", "--region", "crop", "--cc", "sog", "--top-epochs", "2",
                             "--epochs", "1", "--steps", "1", "--batch", "4", "--mask-hw", "64", "96",
                             "--out", cls.cls, "--workdir", os.path.join(cls.tmp, "w")])
@@ -200,9 +282,6 @@ class FitOodOnTinyClassifier(unittest.TestCase):
             fit_ood.fit(cls.cls, imgs[:48], masks[:48], {"synthetic_val": (imgs[48:], masks[48:])}, k=4,
                         quantile=0.995, holdout=0.25, fitted_on="test",
                         synthetic=(list(kinds), list(nd), [None] * len(nd)))
-        finally:
-            sys.stdout = old
-            quiet.close()
 
     @classmethod
     def tearDownClass(cls):
