@@ -41,7 +41,16 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--seg-epochs", type=int, default=14)
+    ap.add_argument("--ood-only", action="store_true",
+                    help="only add the features output and the ood section to the existing OUT/cls (its weights, and "
+                         "so every Java test's probabilities, unchanged)")
     args = ap.parse_args(argv)
+    if args.ood_only:
+        tiny_ood(os.path.join(args.out, "cls"), os.path.join(args.out, "seg"))
+        problems = export.verify_folder(os.path.join(args.out, "cls"))
+        print("cls", "OK" if not problems else problems)
+        assert not problems
+        return
     work = tempfile.mkdtemp(prefix="tiny-")
     seg = os.path.join(args.out, "seg")
     train_seg.main(["--smoke", "--threads", "1", "--id", "tiny-seg", "--version", "0.0.1", "--height", "64", "--width", "96",
