@@ -32,6 +32,11 @@ import java.util.stream.Stream;
  * Every key is known and checked at start; a bad key or value stops the service with a message naming it.
  */
 public final class ServiceConfig {
+    /** A lesion setting's default as the configuration file writes it: the value LesionSettings owns. */
+    private static String lesionDefault(double value) {
+        return Range.format(value);
+    }
+
 
     /** A known key: its default ("" = unset), what values it takes and, for a number, the range its owner allows. */
     record Key(String name, String defaultValue, Kind kind, Range range, String help) {
@@ -81,21 +86,21 @@ public final class ServiceConfig {
                     "Largest chromaticity distance from skin."),
             new Key("quality.max_centre_offset", "0.25", Kind.NUMBER, QualitySettings.CENTRE_OFFSET,
                     "Largest lesion offset, share of the diagonal."),
-            new Key("lesion.min_area", "0.01", Kind.NUMBER, LesionSettings.AREA,
+            new Key("lesion.min_area", lesionDefault(LesionSettings.DEFAULT.minAreaFraction()), Kind.NUMBER, LesionSettings.AREA,
                     "Smallest lesion (share of the image) that can be LOW."),
-            new Key("lesion.max_area", "0.85", Kind.NUMBER, LesionSettings.AREA,
+            new Key("lesion.max_area", lesionDefault(LesionSettings.DEFAULT.maxAreaFraction()), Kind.NUMBER, LesionSettings.AREA,
                     "Largest lesion (share of the image) that can be LOW."),
-            new Key("lesion.border_margin_px", "4", Kind.NUMBER, LesionSettings.BORDER_MARGIN_PX,
+            new Key("lesion.border_margin_px", lesionDefault(LesionSettings.DEFAULT.borderMarginPx()), Kind.NUMBER, LesionSettings.BORDER_MARGIN_PX,
                     "Closest a LOW lesion may come to the frame edge (frame pixels)."),
-            new Key("lesion.max_second_lesion", "0.25", Kind.NUMBER, LesionSettings.SECOND_LESION,
+            new Key("lesion.max_second_lesion", lesionDefault(LesionSettings.DEFAULT.maxOtherLesion()), Kind.NUMBER, LesionSettings.SECOND_LESION,
                     "Largest second lesion in view, as a share of the first."),
-            new Key("lesion.min_confidence", "0.75", Kind.NUMBER, LesionSettings.CONFIDENCE,
+            new Key("lesion.min_confidence", lesionDefault(LesionSettings.DEFAULT.minConfidence()), Kind.NUMBER, LesionSettings.CONFIDENCE,
                     "Lowest mean segmenter confidence for a lesion to be in view."),
-            new Key("lesion.min_contrast", "3", Kind.NUMBER, LesionSettings.CONTRAST,
+            new Key("lesion.min_contrast", lesionDefault(LesionSettings.DEFAULT.minContrast()), Kind.NUMBER, LesionSettings.CONTRAST,
                     "Lowest lesion/skin colour difference (delta E) for a lesion to be in view."),
-            new Key("lesion.min_texture", "5", Kind.NUMBER, LesionSettings.TEXTURE,
+            new Key("lesion.min_texture", lesionDefault(LesionSettings.DEFAULT.minTexture()), Kind.NUMBER, LesionSettings.TEXTURE,
                     "Lowest brightness spread (0-255) inside a lesion for it to be in view."),
-            new Key("lesion.ood_check", "true", Kind.BOOLEAN, "RETAKE a crop unlike the classifier's training images "
+            new Key("lesion.ood_check", String.valueOf(LesionSettings.DEFAULT.oodCheck()), Kind.BOOLEAN, "RETAKE a crop unlike the classifier's training images "
                     + "(off only for the demo's simulated lesions)."),
             new Key("store.data_dir", "", Kind.TEXT, "Results database, files and audit log; empty = "
                     + "./melanoscreen-data where it exists (a demo's), else /var/lib/melanoscreen."),
