@@ -161,6 +161,36 @@ def preprocess(img_u8, spec, mask=None):
     return colour_and_normalise(x, spec), rect
 
 
+# --------------------------------------------------------------------------- test-time augmentation (CONTRACT)
+_VIEWS = {
+    "identity": lambda x: x,
+    "hflip": lambda x: torch.flip(x, (3,)),
+    "vflip": lambda x: torch.flip(x, (2,)),
+    "rot180": lambda x: torch.flip(x, (2, 3)),
+    "rot90": lambda x: torch.rot90(x, 1, (2, 3)),
+    "rot270": lambda x: torch.rot90(x, 3, (2, 3)),
+    "transpose": lambda x: x.transpose(2, 3),
+    "transverse": lambda x: torch.flip(x, (2, 3)).transpose(2, 3),
+}
+SQUARE_ONLY_VIEWS = ("rot90", "rot270", "transpose", "transverse")
+
+
+def tta_views(spec):
+    """The manifest's view names (input.tta), or ["identity"] without test-time augmentation."""
+    tta = spec.get("tta")
+    return list(tta["views"]) if tta else ["identity"]
+
+
+def apply_views(x, views):
+    """CONTRACT test-time augmentation: N x 3 x h x w -> (N*V) x 3 x h x w, the views of each item together."""
+    for v in views:
+        if v not in _VIEWS:
+            raise ValueError("unknown test-time view %r" % v)
+        if v in SQUARE_ONLY_VIEWS and x.shape[2] != x.shape[3]:
+            raise ValueError("view %r needs a square input, not %dx%d" % (v, x.shape[2], x.shape[3]))
+    return torch.stack([_VIEWS[v](x) for v in views], 1).reshape(-1, *x.shape[1:]).contiguous()
+
+
 # --------------------------------------------------------------------------- post-processing
 def sigmoid_np(z):
     z = np.asarray(z, dtype=np.float64)

@@ -150,10 +150,14 @@ def cls_fixtures(model, spec, out_spec, folder, images, masks):
         img = common.load_rgb(os.path.join(folder, name))
         mask = common.load_mask(os.path.join(folder, mname))
         x, rect = common.preprocess(img, spec, mask)
+        views = common.tta_views(spec)
         with torch.no_grad():
-            logits = model(x)[0].numpy().astype(np.float64)
-        probs = activate(logits, out_spec["activation"])
+            view_logits = model(common.apply_views(x, views)).numpy().astype(np.float64)
+        view_probs = activate(view_logits, out_spec["activation"])
+        logits, probs = view_logits[0], view_probs.mean(0)
         xd = x.double()
+        tta = {"view_melanoma_probabilities": [float(v) for v in view_probs[:, out_spec["melanoma_index"]]]
+               } if spec.get("tta") else {}
         entries.append({
             "file": name, "width": int(img.shape[1]), "height": int(img.shape[0]),
             "input_sum": float(xd.sum()), "input_sum_sq": float((xd * xd).sum()),
@@ -161,7 +165,7 @@ def cls_fixtures(model, spec, out_spec, folder, images, masks):
             "crop_rect": [int(v) for v in rect],
             "logits": [float(v) for v in logits],
             "probabilities": [float(v) for v in probs],
-            "melanoma_probability": float(probs[out_spec["melanoma_index"]])})
+            "melanoma_probability": float(probs[out_spec["melanoma_index"]]), **tta})
     with open(os.path.join(folder, "expected.json"), "w") as f:
         json.dump({"tolerance": 1e-4, "images": entries}, f, indent=1)
 
@@ -254,12 +258,21 @@ def verify_folder(folder, rtol=1e-4):
             x, rect = common.preprocess(img, spec, mask)
             if list(rect) != e["crop_rect"]:
                 problems.append("%s crop_rect %s vs %s" % (e["file"], rect, e["crop_rect"]))
-            res = om.run_all(x)
-            probs = activate(res[out["name"]][0].numpy().astype(np.float64), out["activation"])
+            views = common.tta_views(spec)
+            res = om.run_all(common.apply_views(x, views))
+            view_probs = activate(res[out["name"]].numpy().astype(np.float64), out["activation"])
+            probs = view_probs.mean(0)
             if np.max(np.abs(probs - np.array(e["probabilities"]))) > tol:
                 problems.append("%s probabilities %s vs %s" % (e["file"], probs, e["probabilities"]))
+            if spec.get("tta"):
+                want = e.get("view_melanoma_probabilities")
+                got = view_probs[:, out["melanoma_index"]]
+                if want is None or len(want) != len(views) or np.max(np.abs(got - np.array(want))) > tol:
+                    problems.append("%s view_melanoma_probabilities %s vs %s" % (e["file"], got, want))
+                if "referral_single_view" not in man.get("thresholds", {}):
+                    problems.append("tta without thresholds.referral_single_view")
             if ood:
-                s_ood = float(common.ood_scores(ood, res[ood["output"]].numpy())[0])
+                s_ood = float(common.ood_scores(ood, res[ood["output"]][:1].numpy())[0])
                 if "ood_score" not in e or abs(s_ood - e["ood_score"]) > OOD_RTOL * abs(e["ood_score"]):
                     problems.append("%s ood_score %g vs %s" % (e["file"], s_ood, e.get("ood_score")))
         s = float(x.double().sum())

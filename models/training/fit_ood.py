@@ -191,13 +191,13 @@ def update_fixtures(folder, man, om, tol=1e-6):
         img = common.load_rgb(os.path.join(folder, "fixtures", e["file"]))
         mask = common.load_mask(os.path.join(folder, "fixtures", e["mask_file"]))
         x, _ = common.preprocess(img, man["input"], mask)
-        res = om.run_all(x)
-        logits = res[out_spec["name"]][0].numpy().astype(np.float64)
-        p = float(export.activate(logits, out_spec["activation"])[out_spec["melanoma_index"]])
+        res = om.run_all(common.apply_views(x, common.tta_views(man["input"])))
+        logits = res[out_spec["name"]].numpy().astype(np.float64)
+        p = float(export.activate(logits, out_spec["activation"]).mean(0)[out_spec["melanoma_index"]])
         if abs(p - e["melanoma_probability"]) > tol:
             raise AssertionError("%s: melanoma_probability %r, fixture says %r" % (e["file"], p,
                                                                                     e["melanoma_probability"]))
-        e["ood_score"] = float(common.ood_scores(man["ood"], res[FEATURES].numpy())[0])
+        e["ood_score"] = float(common.ood_scores(man["ood"], res[FEATURES][:1].numpy())[0])
     with open(path, "w") as f:
         json.dump(exp, f, indent=1)
     return exp

@@ -28,14 +28,16 @@ def segment(seg, img):
     return prob, common.postprocess_mask(prob, seg.manifest["postprocess"])
 
 
-def classify(cls, img, mask):
-    """Returns (class probabilities, melanoma probability, crop_rect). Empty/None mask: full image."""
+def classify(cls, img, mask, tta=True):
+    """Returns (class probabilities, melanoma probability, crop_rect), means over the manifest's test-time views
+    (identity alone with tta=False). Empty/None mask: full image."""
     if mask is not None and not mask.any():
         mask = None
     x, rect = common.preprocess(img, cls.spec, mask)
-    logits = cls.onnx.run(x)[0].numpy().astype(np.float64)
+    views = common.tta_views(cls.spec) if tta else ["identity"]
+    logits = cls.onnx.run(common.apply_views(x, views)).numpy().astype(np.float64)
     out = cls.manifest["output"]
-    probs = common.sigmoid_np(logits) if out["activation"] == "sigmoid" else common.softmax_np(logits)
+    probs = (common.sigmoid_np(logits) if out["activation"] == "sigmoid" else common.softmax_np(logits)).mean(0)
     return probs, float(probs[out["melanoma_index"]]), rect
 
 
