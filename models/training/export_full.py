@@ -60,7 +60,11 @@ def fold_platt(model, a, b):
         model.head.bias.mul_(a).add_(b)
 
 
-def logits_of(model, imgs, masks, size, margin, batch=64):
+ALL_VIEWS = ["identity", "hflip", "vflip", "rot180", "rot90", "rot270", "transpose", "transverse"]
+
+
+def logits_of(model, imgs, masks, size, margin, views=("identity",), batch=32):
+    """Melanoma logits, N x len(views), each view as CONTRACT's test-time augmentation makes it."""
     model.eval()
     spec = train_full.spec_for(size, margin)
     out = []
@@ -68,8 +72,14 @@ def logits_of(model, imgs, masks, size, margin, batch=64):
         for i in range(0, len(imgs), batch):
             xs = torch.stack([train_full.region(im, m, size, margin)
                               for im, m in zip(imgs[i:i + batch], masks[i:i + batch])])
-            out.append(model(common.colour_and_normalise(xs, spec))[:, 0])
+            x = common.apply_views(common.colour_and_normalise(xs, spec), list(views))
+            out.append(model(x)[:, 0].reshape(len(xs), len(views)))
     return torch.cat(out).numpy().astype(np.float64)
+
+
+def tta_probability(z_views, a, b, idx):
+    """Mean over the views idx of the calibrated per-view probabilities (CONTRACT: mean_probability)."""
+    return common.sigmoid_np(a * z_views[:, idx] + b).mean(1)
 
 
 def at(y, p, t, key):
@@ -96,6 +106,9 @@ def main(argv=None):
     ap.add_argument("--heldout", default=os.path.join(train_full.SHARED, "data", "isic2018-test"))
     ap.add_argument("--sensitivity", type=float, default=0.95)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--segmenter", help="segmenter model folder whose masks cut the regions (default: the run's)")
+    ap.add_argument("--tta", default="identity,hflip,vflip,rot180",
+                    help="test-time views shipped in the manifest (identity alone: none)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     state = torch.load(os.path.join(args.workdir, "last.pt"))
@@ -113,23 +126,45 @@ def main(argv=None):
     recs, _ = data.deduplicate([data.read_folder(f) for f in run["folders"]])
     _, val, _ = data.split_train_val(recs, train_full.VAL_SPLITS, train_full.TRAIN_SPLITS)
     held = data.read_folder(args.heldout)
-    seg_hw = data.segmenter_resolution(run["segmenter"])
-    cache = os.path.join(args.workdir, "segmenter_masks.npz")
+    seg_folder = args.segmenter or run["segmenter"]
+    seg_hw = data.segmenter_resolution(seg_folder)
+    with open(os.path.join(seg_folder, "manifest.json")) as f:
+        seg_sha = json.load(f)["sha256"]
+    cache = os.path.join(args.workdir, "segmenter_masks_%s.npz" % seg_sha[:12])
     va_imgs, _ = data.load_pixels(val, seg_hw)
     ho_imgs, _ = data.load_pixels(held, seg_hw)
-    va_masks = train_full.segmenter_masks(run["segmenter"], val, va_imgs, cache)
-    ho_masks = train_full.segmenter_masks(run["segmenter"], held, ho_imgs, cache)
+    va_masks = train_full.segmenter_masks(seg_folder, val, va_imgs, cache)
+    ho_masks = train_full.segmenter_masks(seg_folder, held, ho_imgs, cache)
     y_va = np.array([r.y for r in val])
     y_ho = np.array([r.y for r in held])
-    z_va = logits_of(model, va_imgs, va_masks, size, run["margin"])
-    z_ho = logits_of(model, ho_imgs, ho_masks, size, run["margin"])
+    views = args.tta.split(",")
+    if views[0] != "identity" or any(v not in ALL_VIEWS for v in views):
+        raise SystemExit("--tta: known views, identity first: %s" % ALL_VIEWS)
+    zv_va = logits_of(model, va_imgs, va_masks, size, run["margin"], ALL_VIEWS)
+    zv_ho = logits_of(model, ho_imgs, ho_masks, size, run["margin"], ALL_VIEWS)
+    log("view logits of %d val and %d held-out regions, %d views" % (len(y_va), len(y_ho), len(ALL_VIEWS)))
+    z_va, z_ho = zv_va[:, 0], zv_ho[:, 0]
     a, b = fit_platt(z_va, y_va)
+    tta_table = []
+    for name, vs in (("identity", ["identity"]), ("flips (4)", ALL_VIEWS[:4]), ("dihedral (8)", ALL_VIEWS),
+                     ("shipped", views)):
+        idx = [ALL_VIEWS.index(v) for v in vs]
+        pv, ph = tta_probability(zv_va, a, b, idx), tta_probability(zv_ho, a, b, idx)
+        row = {"views": name, "val_auc": {src: common.auc_mann_whitney(y_va[sel], pv[sel]) for src, sel in
+                                          ((s_, np.array([r.src == s_ for r in val])) for s_ in
+                                           sorted({r.src for r in val}))},
+               "pooled_val_auc": common.auc_mann_whitney(y_va, pv), "pooled_val_ece": common.ece(y_va, pv),
+               "heldout_auc": common.auc_mann_whitney(y_ho, ph)}
+        tta_table.append(row)
+        log("TTA", json.dumps(row))
     log("Platt calibration on pooled val: a %.4f b %.4f (log-loss %.4f -> %.4f)"
         % (a, b, common.log_loss(y_va, common.sigmoid_np(z_va)),
            common.log_loss(y_va, common.sigmoid_np(a * z_va + b))))
     fold_platt(model, a, b)
-    p_va = common.sigmoid_np(a * z_va + b)
-    p_ho = common.sigmoid_np(a * z_ho + b)
+    idx = [ALL_VIEWS.index(v) for v in views]
+    p1_va, p1_ho = common.sigmoid_np(a * z_va + b), common.sigmoid_np(a * z_ho + b)
+    t1 = common.threshold_for_sensitivity(y_va, p1_va, args.sensitivity)
+    p_va, p_ho = tta_probability(zv_va, a, b, idx), tta_probability(zv_ho, a, b, idx)
     t = common.threshold_for_sensitivity(y_va, p_va, args.sensitivity)
     per_source = {}
     for src in sorted({r.src for r in val}):
@@ -137,23 +172,31 @@ def main(argv=None):
         per_source[src + "_val"] = figures(y_va[sel], p_va[sel], t)
     pooled = figures(y_va, p_va, t)
     heldout = figures(y_ho, p_ho, t)
+    single = {"threshold": t1, "pooled_val": figures(y_va, p1_va, t1), "heldout": figures(y_ho, p1_ho, t1)}
+    log("single view: threshold %.6f pooled val sens %.3f spec %.3f; held-out sens %.3f spec %.3f AUC %.4f"
+        % (t1, single["pooled_val"]["sensitivity"], single["pooled_val"]["specificity"],
+           single["heldout"]["sensitivity"], single["heldout"]["specificity"], single["heldout"]["auc"]))
     log("threshold %.6f: pooled val sens %.3f spec %.3f; held-out %s sens %.3f spec %.3f AUC %.4f"
         % (t, pooled["sensitivity"], pooled["specificity"], data.source_name(args.heldout),
            heldout["sensitivity"], heldout["specificity"], heldout["auc"]))
 
     macs, params = export.export_model(model, args.out, size, size)
     spec = train_full.spec_for(size, run["margin"])
+    if len(views) > 1:
+        spec["tta"] = {"views": views, "combine": "mean_probability"}
     man = export.base_manifest(args.id, args.version, "classification", spec,
                                {"name": "logits", "shape": [-1, 1], "activation": "sigmoid",
                                 "class_names": ["melanoma"], "melanoma_index": 0})
     man["thresholds"] = {"referral": t, "referral_sensitivity": pooled["sensitivity"],
                          "referral_specificity": pooled["specificity"], "target_sensitivity": args.sensitivity,
+                         **({"referral_single_view": t1} if len(views) > 1 else {}),
                          "chosen_on": "pooled ISIC 2017 val + HAM10000 val (%d images, %d melanomas), regions from "
-                                      "the segmenter's masks" % (len(y_va), int(y_va.sum()))}
+                                      "%s's masks" % (len(y_va), int(y_va.sum()), seg_folder)}
     man["metrics"] = {"selected_on": "mean of the per-source val AUCs", "pooled_val": pooled, **per_source,
                       "heldout_" + data.source_name(args.heldout): heldout,
                       "calibration": {"method": "platt (folded into the logit layer)", "a": a, "b": b,
-                                      "fitted_on": "pooled val"}}
+                                      "fitted_on": "pooled val, identity view"},
+                      "single_view": single, "tta_ablation": tta_table}
     man["cost"] = {"macs": macs, "params": params, "onnx_bytes": 0}
     man["provenance"] = {"datasets": list(run["folders"]), "run": args.workdir, "weights": weights,
                          "history": hist, "date": export.today(),
@@ -166,6 +209,7 @@ def main(argv=None):
         img, gt = export.synthetic_lesion(rng, *export.FIXTURE_SIZES[i])
         imgs.append(img)
         masks.append(common.resize_mask_nearest(gt, *seg_hw))
+    man["provenance"]["segmenter"] = seg_folder
     export.cls_fixtures(model, spec, man["output"], os.path.join(args.out, "fixtures"), imgs, masks)
     export.write_manifest(args.out, man)
     problems = export.verify_folder(args.out)

@@ -215,8 +215,17 @@ class ResumableTraining(unittest.TestCase):
         m = man["metrics"]
         self.assertGreaterEqual(m["pooled_val"]["sensitivity"], 0.95)
         self.assertEqual(set(m), {"selected_on", "pooled_val", "isic2017_val", "ham10000_val", "heldout_isic2017",
-                                  "calibration"})
+                                  "calibration", "single_view", "tta_ablation"})
         self.assertEqual(man["thresholds"]["target_sensitivity"], 0.95)
+        self.assertEqual(man["input"]["tta"], {"views": ["identity", "hflip", "vflip", "rot180"],
+                                               "combine": "mean_probability"})
+        self.assertGreaterEqual(m["single_view"]["pooled_val"]["sensitivity"], 0.95)
+        self.assertEqual(man["thresholds"]["referral_single_view"], m["single_view"]["threshold"])
+        self.assertEqual([r["views"] for r in m["tta_ablation"]], ["identity", "flips (4)", "dihedral (8)", "shipped"])
+        with open(os.path.join(out, "fixtures", "expected.json")) as f:
+            fx = json.load(f)["images"][0]
+        self.assertEqual(len(fx["view_melanoma_probabilities"]), 4)
+        self.assertAlmostEqual(fx["melanoma_probability"], float(np.mean(fx["view_melanoma_probabilities"])), 6)
 
     def test_platt_fit_recovers_a_known_calibration(self):
         import export_full
