@@ -124,7 +124,7 @@ def main(argv=None):
         "size", size)
 
     recs, _ = data.deduplicate([data.read_folder(f) for f in run["folders"]])
-    _, val, _ = data.split_train_val(recs, train_full.VAL_SPLITS, train_full.TRAIN_SPLITS)
+    train, val, _ = data.split_train_val(recs, train_full.VAL_SPLITS, train_full.TRAIN_SPLITS)
     held = data.read_folder(args.heldout)
     seg_folder = args.segmenter or run["segmenter"]
     seg_hw = data.segmenter_resolution(seg_folder)
@@ -199,6 +199,11 @@ def main(argv=None):
                       "single_view": single, "tta_ablation": tta_table}
     man["cost"] = {"macs": macs, "params": params, "onnx_bytes": 0}
     man["provenance"] = {"datasets": list(run["folders"]), "run": args.workdir, "weights": weights,
+                         "images": {"train": data.summary(train), "val": data.summary(val),
+                                    "heldout": data.summary(held)},
+                         "schedule": {k: run.get(k) for k in ("sizes", "epoch_samples", "batch", "lr_body", "lr_head",
+                                                              "warmup_steps", "source_shares", "melanoma_share",
+                                                              "margin", "margin_jitter", "dx_weight", "seed")},
                          "history": hist, "date": export.today(),
                          "git_commit": export.git_commit(os.path.dirname(os.path.abspath(__file__))),
                          "command": "/usr/bin/python3 models/training/export_full.py " + " ".join(
