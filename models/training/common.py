@@ -284,14 +284,27 @@ def resize_mask_nearest(mask, h_s, w_s):
     return mask[ys[:, None], xs[None, :]]
 
 
+def _bilinear_taps(n_out, n_in):
+    """Source rows (or columns) and weights of half-pixel-centred bilinear resizing, in double precision:
+    s = max(0, (i + 0.5) * n_in / n_out - 0.5), i0 = floor(s), i1 = min(i0 + 1, n_in - 1), weight of i1 = s - i0."""
+    s = np.maximum((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0.0)
+    i0 = np.minimum(np.floor(s).astype(np.int64), n_in - 1)
+    return i0, np.minimum(i0 + 1, n_in - 1), s - i0
+
+
 def upsample_mask(mask, H, W):
-    """The device's binary mask (segmenter resolution) at H x W for scoring against a ground truth there:
-    float32 0/1, bilinear with half-pixel centres (== OpenCV INTER_LINEAR on CV_32F), foreground where > 0.5.
-    Identity when the sizes match."""
+    """The device's binary mask (segmenter resolution) at H x W for scoring against a ground truth there: 0/1
+    resized bilinearly with half-pixel centres in double precision (_bilinear_taps, columns first, then rows:
+    the Java eval computes the same expression in the same order, so ties at exactly 0.5 fall the same way),
+    foreground where > 0.5. Identity when the sizes match."""
     if mask.shape == (H, W):
         return mask
-    x = torch.from_numpy(np.ascontiguousarray(mask, dtype=np.float32))[None, None]
-    return F.interpolate(x, size=(H, W), mode="bilinear", align_corners=False)[0, 0].numpy() > 0.5
+    m = np.asarray(mask, dtype=np.float64)
+    y0, y1, wy = _bilinear_taps(H, m.shape[0])
+    x0, x1, wx = _bilinear_taps(W, m.shape[1])
+    top = m[y0][:, x0] * (1 - wx) + m[y0][:, x1] * wx
+    bottom = m[y1][:, x0] * (1 - wx) + m[y1][:, x1] * wx
+    return top * (1 - wy)[:, None] + bottom * wy[:, None] > 0.5
 
 
 # --------------------------------------------------------------------------- out-of-distribution score

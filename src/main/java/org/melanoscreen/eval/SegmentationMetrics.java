@@ -1,12 +1,6 @@
 package org.melanoscreen.eval;
 
 import org.melanoscreen.imaging.BinaryMask;
-import org.melanoscreen.imaging.MatScope;
-import org.melanoscreen.imaging.OpenCvLoader;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.Size;
-import org.opencv.imgproc.Imgproc;
 
 /**
  * Per-image overlap of a predicted and a ground-truth mask. Two empty masks agree perfectly (1).
@@ -40,8 +34,10 @@ public final class SegmentationMetrics {
 
     /**
      * {dice, jaccard} as the ISIC challenge scores them, at the ground truth's resolution: the predicted mask as
-     * float 0/1, upsampled bilinearly (OpenCV INTER_LINEAR, half-pixel centres) to the truth's size, lesion where
-     * above 0.5 (the recipe's {@code evaluate.py} does the same).
+     * 0/1 resized bilinearly with half-pixel centres to the truth's size, lesion where above 0.5. Computed in double
+     * precision with the recipe's expression and order ({@code common.upsample_mask}), not with a float32 library
+     * resize: at non-integer scales (HAM10000's 200x150) some output pixels are exactly 0.5, and float32 rounding
+     * decides them differently from one library to the next.
      */
     public static double[] overlapAtTruthResolution(BinaryMask predicted, BinaryMask truth) {
         return overlap(upsample(predicted, truth.width(), truth.height()), truth);
@@ -51,21 +47,40 @@ public final class SegmentationMetrics {
         if (mask.width() == width && mask.height() == height) {
             return mask;
         }
-        OpenCvLoader.load();
-        try (MatScope scope = new MatScope()) {
-            Mat bytes = scope.add(new Mat(mask.height(), mask.width(), CvType.CV_8UC1));
-            bytes.put(0, 0, mask.pixels());
-            Mat floats = scope.mat();
-            bytes.convertTo(floats, CvType.CV_32F);
-            Mat sized = scope.mat();
-            Imgproc.resize(floats, sized, new Size(width, height), 0, 0, Imgproc.INTER_LINEAR);
-            Mat binary = scope.mat();
-            Imgproc.threshold(sized, binary, 0.5, 1, Imgproc.THRESH_BINARY);
-            Mat out = scope.mat();
-            binary.convertTo(out, CvType.CV_8U);
-            byte[] pixels = new byte[width * height];
-            out.get(0, 0, pixels);
-            return new BinaryMask(width, height, pixels);
+        Taps ys = Taps.of(height, mask.height());
+        Taps xs = Taps.of(width, mask.width());
+        byte[] in = mask.pixels();
+        byte[] out = new byte[width * height];
+        int w = mask.width();
+        for (int y = 0; y < height; y++) {
+            int r0 = ys.first[y] * w;
+            int r1 = ys.second[y] * w;
+            double wy = ys.weight[y];
+            for (int x = 0; x < width; x++) {
+                int c0 = xs.first[x];
+                int c1 = xs.second[x];
+                double wx = xs.weight[x];
+                double top = in[r0 + c0] * (1 - wx) + in[r0 + c1] * wx;
+                double bottom = in[r1 + c0] * (1 - wx) + in[r1 + c1] * wx;
+                out[y * width + x] = (byte) (top * (1 - wy) + bottom * wy > 0.5 ? 1 : 0);
+            }
+        }
+        return new BinaryMask(width, height, out);
+    }
+
+    /** Source indices and the second one's weight for each output index: s = max(0, (i + 0.5) * in / out - 0.5). */
+    private record Taps(int[] first, int[] second, double[] weight) {
+        static Taps of(int outSize, int inSize) {
+            int[] first = new int[outSize];
+            int[] second = new int[outSize];
+            double[] weight = new double[outSize];
+            for (int i = 0; i < outSize; i++) {
+                double s = Math.max((i + 0.5) * inSize / outSize - 0.5, 0.0);
+                first[i] = Math.min((int) Math.floor(s), inSize - 1);
+                second[i] = Math.min(first[i] + 1, inSize - 1);
+                weight[i] = s - first[i];
+            }
+            return new Taps(first, second, weight);
         }
     }
 

@@ -93,4 +93,34 @@ class SegmentationMetricsTest {
         assertFalse(java.util.Arrays.equals(nearest(predicted, 100, 70), up.pixels()), "not nearest neighbour");
         assertArrayEquals(new double[]{1, 1}, SegmentationMetrics.overlapAtTruthResolution(predicted, up), 0);
     }
+
+    @Test
+    void anExactHalfIsBackgroundAsInTheRecipe() {
+        BinaryMask half = SegmentationMetrics.upsample(new BinaryMask(2, 1, new byte[]{1, 0}), 3, 1);
+        assertArrayEquals(new byte[]{1, 0, 0}, half.pixels());
+    }
+
+    /**
+     * The HAM10000 scale (128x96 masks scored at 200x150) on a pattern full of exact 0.5 ties: the figures the
+     * recipe's {@code common.upsample_mask} gives (float32 PyTorch or OpenCV resizing differs at 678 pixels).
+     */
+    @Test
+    void sameResultAsTheRecipeAtANonIntegerScale() {
+        byte[] pixels = new byte[128 * 96];
+        for (int y = 0; y < 96; y++) {
+            for (int x = 0; x < 128; x++) {
+                pixels[y * 128 + x] = (byte) ((x * 7 + y * 13) % 5 < 2 ? 1 : 0);
+            }
+        }
+        BinaryMask up = SegmentationMetrics.upsample(new BinaryMask(128, 96, pixels), 200, 150);
+        assertEquals(10126, up.area());
+        int left = 0;
+        for (int y = 0; y < 150; y++) {
+            for (int x = 0; x < 100; x++) {
+                left += up.get(x, y) ? 1 : 0;
+            }
+        }
+        assertEquals(5064, left);
+        assertArrayEquals(new byte[]{1, 1, 0, 0, 0, 1, 0, 0}, java.util.Arrays.copyOf(up.pixels(), 8));
+    }
 }
