@@ -62,7 +62,7 @@ public record OutboxSettings(Duration retryInitial, Duration retryMax, Path cred
     }
 
     /** {@code keys}' values from {@code values}, trimmed, their defaults where missing. */
-    static Map<String, String> withDefaults(List<Key> keys, Map<String, String> values) {
+    public static Map<String, String> withDefaults(List<Key> keys, Map<String, String> values) {
         Map<String, String> v = new HashMap<>();
         keys.forEach(k -> v.put(k.name(), values.getOrDefault(k.name(), k.defaultValue()).trim()));
         return v;

@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when a test advances it; it starts a second after the real time, so queued items are due. */
+/** A clock that moves only when a test advances it; it starts a day after the real time, so items queued now are due. */
 public final class FakeClock extends Clock {
-    private volatile Instant now = Instant.now().plusSeconds(1);
+    private volatile Instant now = Instant.now().plus(Duration.ofDays(1));
 
     public void advance(Duration d) {
         now = now.plus(d);
