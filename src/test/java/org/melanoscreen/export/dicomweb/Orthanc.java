@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * storage and configuration in a test's folder. Stopping and starting again keeps the port and the storage.
  */
 public final class Orthanc implements AutoCloseable {
-    static final String USER = "device";
-    static final String PASSWORD = "orthanc-Test-pw";
+    public static final String USER = "device";
+    public static final String PASSWORD = "orthanc-Test-pw";
     private static final List<Path> BINARIES = List.of(Path.of("/usr/sbin/Orthanc"), Path.of("/usr/bin/Orthanc"));
     private static final List<Path> PLUGINS = List.of(Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so"),
             Path.of("/usr/lib/orthanc/libOrthancDicomWeb.so"));
@@ -42,7 +42,7 @@ public final class Orthanc implements AutoCloseable {
     }
 
     /** Why the tests cannot run here (no Orthanc or no DICOMweb plugin), or empty. */
-    static Optional<String> missing() {
+    public static Optional<String> missing() {
         if (binary().isEmpty()) {
             return Optional.of("Orthanc is not installed (apt-get install orthanc orthanc-dicomweb, or device/dev-setup.sh)");
         }
@@ -53,7 +53,7 @@ public final class Orthanc implements AutoCloseable {
     }
 
     /** Writes the configuration and starts Orthanc; returns once {@code /system} answers. */
-    static Orthanc start(Path folder) throws Exception {
+    public static Orthanc start(Path folder) throws Exception {
         Orthanc o = new Orthanc(folder, freePort());
         o.writeConfiguration();
         o.start();
@@ -78,7 +78,7 @@ public final class Orthanc implements AutoCloseable {
     }
 
     /** Starts the process again (same port, same storage) and waits for {@code /system}. */
-    void start() throws Exception {
+    public void start() throws Exception {
         process = new ProcessBuilder(binary().orElseThrow().toString(), folder.resolve("orthanc.json").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("orthanc.log")
                         .toFile())).start();
@@ -100,7 +100,7 @@ public final class Orthanc implements AutoCloseable {
     }
 
     /** Kills the process (SIGKILL) and waits until it is gone, so its port is free. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -114,19 +114,19 @@ public final class Orthanc implements AutoCloseable {
     }
 
     /** The DICOMweb base URL. */
-    URI dicomWeb() {
+    public URI dicomWeb() {
         return URI.create("http://127.0.0.1:" + port + "/dicom-web");
     }
 
-    URI base() {
+    public URI base() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
         return http.send(authorised(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    JsonNode json(String path) throws Exception {
+    public JsonNode json(String path) throws Exception {
         HttpResponse<byte[]> r = get(path);
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + ": HTTP " + r.statusCode() + " "
@@ -135,7 +135,7 @@ public final class Orthanc implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
-    JsonNode post(String path, String body) throws Exception {
+    public JsonNode post(String path, String body) throws Exception {
         HttpResponse<byte[]> r = http.send(authorised(path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         return JSON.readTree(r.body());
