@@ -195,22 +195,10 @@ class OutboxSenderTest {
         ResultStore store = owner(List.of("pacs"));
         FakeServer pacs = new FakeServer("pacs");
         store.save(record(1));
-        Destination dying = new Destination() {
-            @Override
-            public String name() {
-                return "pacs";
-            }
-
-            @Override
-            public void send(StoredScreening s) throws DeliveryException {
-                pacs.send(s);
-                throw new SimulatedKill();
-            }
-
-            @Override
-            public void check() {
-            }
-        };
+        Destination dying = TestDestination.of("pacs", sc -> {
+            pacs.send(sc);
+            throw new SimulatedKill();
+        });
         OutboxSender first = sender(List.of(dying), clock);
         assertThrows(SimulatedKill.class, first::runOnce);
         first.close();
@@ -227,27 +215,15 @@ class OutboxSenderTest {
         ResultStore store = owner(List.of("pacs"));
         CountDownLatch sending = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        Destination hanging = new Destination() {
-            @Override
-            public String name() {
-                return "pacs";
+        Destination hanging = TestDestination.of("pacs", sc -> {
+            sending.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw new DeliveryException("pacs: interrupted", false, e);
             }
-
-            @Override
-            public void send(StoredScreening s) throws DeliveryException {
-                sending.countDown();
-                try {
-                    new CountDownLatch(1).await();
-                } catch (InterruptedException e) {
-                    interrupted.countDown();
-                    throw new DeliveryException("pacs: interrupted", false, e);
-                }
-            }
-
-            @Override
-            public void check() {
-            }
-        };
+        });
         store.save(record(1));
         OutboxSender sender = sender(List.of(hanging), Clock.systemUTC());
         sender.start();

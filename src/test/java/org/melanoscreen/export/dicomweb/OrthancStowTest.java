@@ -16,6 +16,7 @@ import org.melanoscreen.outbox.Destination;
 import org.melanoscreen.outbox.FakeClock;
 import org.melanoscreen.outbox.OutboxSender;
 import org.melanoscreen.outbox.OutboxSettings;
+import org.melanoscreen.outbox.TestDestination;
 import org.melanoscreen.store.OutboxStatus;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.ScreeningRecord;
@@ -149,22 +150,10 @@ class OrthancStowTest {
 
         long fourth = save(4);
         StowRsDestination real = pacs(Orthanc.PASSWORD);
-        OutboxSender dying = sender(new Destination() {
-            @Override
-            public String name() {
-                return real.name();
-            }
-
-            @Override
-            public void send(StoredScreening s) throws DeliveryException {
-                real.send(s);
-                throw new KilledAfterTheServersSuccess();
-            }
-
-            @Override
-            public void check() {
-            }
-        });
+        OutboxSender dying = sender(TestDestination.of(real.name(), sc -> {
+            real.send(sc);
+            throw new KilledAfterTheServersSuccess();
+        }));
         assertThrows(KilledAfterTheServersSuccess.class, dying::runOnce);
         dying.close();
         assertEquals(1, status().pending(), "the kill came before the done mark");
