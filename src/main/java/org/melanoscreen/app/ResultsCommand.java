@@ -266,7 +266,7 @@ final class ResultsCommand implements Runnable {
     @Command(name = "sync", mixinStandardHelpOptions = true,
             description = "The outbox per destination: pending (retrying after a failure), failed (with the "
                     + "server's reason), done, and how long the oldest pending screening has waited. Only screenings "
-                    + "stored while a destination was configured are queued for it.")
+                    + "stored while a destination was configured are queued for it, unless --enqueue-all.")
     static final class SyncCommand implements Callable<Integer> {
         private static final String FORMAT = "%-12s %8s %9s %7s %8s  %s";
 
@@ -277,6 +277,10 @@ final class ResultsCommand implements Runnable {
                 + "(the service sends them within seconds).")
         boolean retryNow;
 
+        @Option(names = "--enqueue-all", paramLabel = "DEST", description = "Queue for DEST (e.g. pacs) every "
+                + "stored screening not queued for it yet, such as those stored before it was configured.")
+        String enqueueAll;
+
         @Mixin
         OutputOptions output;
 
@@ -284,6 +288,10 @@ final class ResultsCommand implements Runnable {
         public Integer call() throws Exception {
             Instant now = Instant.now();
             List<OutboxStatus> status = parent.withStore(store -> {
+                if (enqueueAll != null) {
+                    System.err.printf(Locale.ROOT, "%d stored screening(s) queued for %s%n",
+                            store.outboxEnqueueAll(enqueueAll, now), enqueueAll);
+                }
                 if (retryNow) {
                     System.err.printf(Locale.ROOT, "%d item(s) made due now%n", store.outboxRetryNow(now));
                 }

@@ -61,6 +61,19 @@ final class Outbox {
         }
     }
 
+    /** Queues for {@code destination} every screening not queued for it yet; how many. */
+    int enqueueAll(String destination, Instant now) throws SQLException {
+        try (PreparedStatement st = db.prepareStatement("INSERT INTO outbox (screening_id, destination, state, "
+                + "queued_time, next_attempt) SELECT id, ?, 'pending', ?, ? FROM screenings WHERE id NOT IN "
+                + "(SELECT screening_id FROM outbox WHERE destination = ?)")) {
+            st.setString(1, destination);
+            st.setString(2, StoreTime.format(now));
+            st.setString(3, StoreTime.format(now));
+            st.setString(4, destination);
+            return st.executeUpdate();
+        }
+    }
+
     /** Pending items of {@code destination} due at {@code now}, oldest screening first. */
     List<OutboxItem> due(String destination, Instant now, int limit) throws SQLException {
         List<OutboxItem> due = new ArrayList<>();

@@ -222,10 +222,7 @@ public final class ResultStore implements AutoCloseable {
     public synchronized void forwardTo(Collection<String> destinations) throws StoreException {
         requireOwner("queue screenings for sending");
         for (String d : destinations) {
-            if (d == null || !d.matches("[a-z][a-z0-9_-]{0,31}")) {
-                throw new StoreException("outbox destination name '" + d + "' must be 1 to 32 lower-case letters, "
-                        + "digits, '_' or '-'");
-            }
+            checkDestination(d);
         }
         this.destinations = List.copyOf(new LinkedHashSet<>(destinations));
     }
@@ -260,6 +257,18 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues for {@code destination} every stored screening not queued for it yet (those stored before it was
+     * configured), due now; how many. Audited.
+     */
+    public synchronized int outboxEnqueueAll(String destination, Instant now) throws StoreException {
+        checkDestination(destination);
+        int n = outboxWork("queue the stored screenings", () -> Index.transaction(db,
+                () -> outbox.enqueueAll(destination, now)));
+        audit(now, "OUTBOX", n + " stored screening(s) queued for " + destination + " (results sync --enqueue-all)");
+        return n;
+    }
+
     /** Makes failed items and those waiting out a back-off due now; how many. */
     public synchronized int outboxRetryNow(Instant now) throws StoreException {
         int n = outboxWork("reset the outbox", () -> Index.transaction(db, () -> outbox.retryNow(now)));
@@ -270,6 +279,13 @@ public final class ResultStore implements AutoCloseable {
     /** Each destination's queue (pending, failed with the server's reasons, done), by name. */
     public synchronized List<OutboxStatus> outboxStatus() throws StoreException {
         return outboxWork("read the outbox", outbox::status);
+    }
+
+    private static void checkDestination(String d) throws StoreException {
+        if (d == null || !d.matches("[a-z][a-z0-9_-]{0,31}")) {
+            throw new StoreException("outbox destination name '" + d + "' must be 1 to 32 lower-case letters, "
+                    + "digits, '_' or '-'");
+        }
     }
 
     private <T> T outboxWork(String what, Index.SqlWork<T> work) throws StoreException {

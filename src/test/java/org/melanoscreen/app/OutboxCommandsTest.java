@@ -70,6 +70,10 @@ class OutboxCommandsTest {
         assertEquals(0, after.get("failed").asInt());
         assertEquals(0, after.get("retrying").asInt());
         assertEquals(2, after.get("pending").asInt());
+
+        Cli.Run fhir = Cli.run("results", "--data-dir", data.toString(), "sync", "--enqueue-all", "fhir");
+        assertTrue(fhir.err().contains("3 stored screening(s) queued for fhir"), fhir.err());
+        assertTrue(fhir.out().lines().anyMatch(l -> l.matches("fhir +3 +0 +0 +0 +.*")), fhir.out());
     }
 
     private ServiceConfig pacsConfig(Map<String, String> extra) throws Exception {

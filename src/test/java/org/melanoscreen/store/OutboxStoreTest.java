@@ -46,6 +46,22 @@ class OutboxStoreTest {
     }
 
     @Test
+    void enqueueAllQueuesOnlyTheScreeningsNotYetQueuedForThatDestination() throws Exception {
+        try (ResultStore store = ResultStore.open(settings())) {
+            long before = store.save(TestRecords.record(1, T0));
+            store.forwardTo(List.of("pacs"));
+            long after = store.save(TestRecords.record(2, T0));
+            try (ResultStore shared = ResultStore.openShared(store.dataFolder())) {
+                assertEquals(1, shared.outboxEnqueueAll("pacs", Instant.now()));
+                assertEquals(0, shared.outboxEnqueueAll("pacs", Instant.now()), "nothing queued twice");
+            }
+            assertEquals(List.of(before, after), ids(store.outboxDue("pacs", Instant.now().plusSeconds(1), 10)));
+            assertTrue(Files.readString(store.dataFolder().resolve(ResultStore.AUDIT_LOG))
+                    .contains("1 stored screening(s) queued for pacs (results sync --enqueue-all)"));
+        }
+    }
+
+    @Test
     void aFailedItemWaitsOutItsBackOffAFailedOneKeepsTheServersReasonADoneOneIsNeverDueAgain() throws Exception {
         try (ResultStore store = ResultStore.open(settings())) {
             store.forwardTo(List.of("pacs"));
