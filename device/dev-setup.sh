@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building, testing and running melanoscreen needs on Debian 12 (or Raspberry Pi OS bookworm):
 # a JDK (17 or newer), Maven, libjpeg-turbo's TurboJPEG library (fast JPEG decoding), Debian's Python packages
-# for the model recipe and the DICOM checkers the tests run (dciodvfy from dicom3tools, dcmdump and dcmj2pnm from
-# dcmtk). Idempotent; apt-get runs only when something is missing. Run as root, or as a user
+# for the model recipe, the DICOM checkers the tests run (dciodvfy from dicom3tools, dcmdump and dcmj2pnm from
+# dcmtk) and the PACS the outbox tests start on a loopback port of their own (orthanc, orthanc-dicomweb; Debian
+# also enables an orthanc service on port 8042, which the tests do not use). Idempotent; apt-get runs only when something is missing. Run as root, or as a user
 # allowed to sudo.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 /sbin/ldconfig -p | grep -q 'libturbojpeg\.so\.0 ' || missing+=(libturbojpeg0)
 command -v dciodvfy >/dev/null 2>&1 || missing+=(dicom3tools)
 { command -v dcmdump && command -v dcmj2pnm; } >/dev/null 2>&1 || missing+=(dcmtk)
+[ -x /usr/sbin/Orthanc ] || missing+=(orthanc)
+[ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || missing+=(orthanc-dicomweb)
 if ! /usr/bin/python3 -c 'import torch, torchvision, onnx, numpy, PIL' >/dev/null 2>&1; then
   missing+=(python3 python3-torch python3-torchvision python3-onnx python3-numpy python3-pil)
 fi

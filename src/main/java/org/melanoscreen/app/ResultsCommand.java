@@ -1,11 +1,14 @@
 package org.melanoscreen.app;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.export.FolderExporter;
 import org.melanoscreen.export.ScreeningExporter;
 import org.melanoscreen.export.dicom.DicomExporter;
 import org.melanoscreen.export.dicom.DicomSettings;
 import org.melanoscreen.store.ExportSummary;
+import org.melanoscreen.store.OutboxStatus;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.StoreException;
 import org.melanoscreen.store.StoredFile;
@@ -22,6 +25,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -32,10 +36,11 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "results", mixinStandardHelpOptions = true,
-        description = "The stored screening results: list, show, export (for a USB stick) and verify. "
+        description = "The stored screening results: list, show, export (for a USB stick), verify, and sync (the "
+                + "outbox to the clinic's servers). "
                 + "Safe to run while the service is running.",
         subcommands = {ResultsCommand.ListCommand.class, ResultsCommand.ShowCommand.class,
-                ResultsCommand.ExportCommand.class, ResultsCommand.VerifyCommand.class},
+                ResultsCommand.ExportCommand.class, ResultsCommand.VerifyCommand.class, ResultsCommand.SyncCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:an id not found, an export failed or verify found problems",
                 "2:usage or setup error"})
@@ -50,7 +55,7 @@ final class ResultsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a subcommand: list, show, export or verify");
+        throw new ParameterException(spec.commandLine(), "name a subcommand: list, show, export, verify or sync");
     }
 
     ResultStore open() {
@@ -255,6 +260,85 @@ final class ResultsCommand implements Runnable {
             } catch (ServiceConfig.ConfigException | IllegalArgumentException e) {
                 throw new SetupException(e.getMessage(), e);
             }
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = "The outbox per destination: pending (retrying after a failure), failed (with the "
+                    + "server's reason), done, and how long the oldest pending screening has waited. Only screenings "
+                    + "stored while a destination was configured are queued for it, unless --enqueue-all.")
+    static final class SyncCommand implements Callable<Integer> {
+        private static final String FORMAT = "%-12s %8s %9s %7s %8s  %s";
+
+        @ParentCommand
+        ResultsCommand parent;
+
+        @Option(names = "--retry-now", description = "Make failed items and those waiting out a back-off due now "
+                + "(the service sends them within seconds).")
+        boolean retryNow;
+
+        @Option(names = "--enqueue-all", paramLabel = "DEST", description = "Queue for DEST (e.g. pacs) every "
+                + "stored screening not queued for it yet, such as those stored before it was configured.")
+        String enqueueAll;
+
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        public Integer call() throws Exception {
+            Instant now = Instant.now();
+            List<OutboxStatus> status = parent.withStore(store -> {
+                if (enqueueAll != null) {
+                    System.err.printf(Locale.ROOT, "%d stored screening(s) queued for %s%n",
+                            store.outboxEnqueueAll(enqueueAll, now), enqueueAll);
+                }
+                if (retryNow) {
+                    System.err.printf(Locale.ROOT, "%d item(s) made due now%n", store.outboxRetryNow(now));
+                }
+                return store.outboxStatus();
+            });
+            PrintStream out = System.out;
+            if (output.json) {
+                status.forEach(s -> out.println(json(s, now)));
+                return 0;
+            }
+            out.println(String.format(Locale.ROOT, FORMAT, "destination", "pending", "retrying", "failed", "done",
+                    "oldest pending"));
+            for (OutboxStatus s : status) {
+                Duration age = s.oldestPendingAge(now);
+                out.println(String.format(Locale.ROOT, FORMAT, s.destination(), s.pending(), s.retrying(), s.failed(),
+                        s.done(), age == null ? "-" : age.truncatedTo(ChronoUnit.SECONDS).toString().substring(2)
+                                .toLowerCase(Locale.ROOT) + " (since " + s.oldestPending().truncatedTo(ChronoUnit.SECONDS)
+                                + ")"));
+                if (s.lastReason() != null) {
+                    out.println("  retrying: " + s.lastReason());
+                }
+                for (OutboxStatus.Failure f : s.failures()) {
+                    out.println("  failed: screening " + f.screeningId() + ": " + f.reason());
+                }
+            }
+            System.err.printf(Locale.ROOT, "%d destination(s)%n", status.size());
+            return 0;
+        }
+
+        private static ObjectNode json(OutboxStatus s, Instant now) {
+            ObjectNode o = ResultJson.MAPPER.createObjectNode();
+            o.put("destination", s.destination());
+            o.put("pending", s.pending());
+            o.put("retrying", s.retrying());
+            o.put("failed", s.failed());
+            o.put("done", s.done());
+            if (s.oldestPending() == null) {
+                o.putNull("oldest_pending");
+                o.putNull("oldest_pending_age_s");
+            } else {
+                o.put("oldest_pending", s.oldestPending().toString());
+                o.put("oldest_pending_age_s", s.oldestPendingAge(now).toSeconds());
+            }
+            o.put("last_reason", s.lastReason());
+            ArrayNode failures = o.putArray("failures");
+            s.failures().forEach(f -> failures.addObject().put("screening", f.screeningId()).put("reason", f.reason()));
+            return o;
         }
     }
 

@@ -13,6 +13,8 @@ import org.melanoscreen.eval.BinaryMetrics;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.SessionSettings;
+import org.melanoscreen.outbox.Destination;
+import org.melanoscreen.outbox.OutboxSender;
 import org.melanoscreen.service.SystemdNotifier;
 import org.melanoscreen.service.SystemdStateReporter;
 import org.melanoscreen.service.WatchdogPinger;
@@ -93,22 +95,35 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             System.out.println("the out-of-distribution check is off (lesion.ood_check=false)" + (demo ? ": the "
                     + "simulated lesions are not dermoscopic images, and it would make every demo result RETAKE" : ""));
         }
+        List<Destination> destinations;
+        try {
+            destinations = OutboxParts.destinations(config);
+        } catch (IllegalArgumentException e) {
+            throw new SetupException(e.getMessage(), e);
+        }
         Hardware hardware;
         try {
             hardware = Hardware.open(HardwareSettings.parse(config.effective()), System.out);
         } catch (HardwareException e) {
             throw new SetupException(e.getMessage(), e);
         }
-        Appliance appliance = build(config, data.path());
+        Appliance appliance = build(config, data.path(), destinations.stream().map(Destination::name).toList());
+        OutboxSender sender = destinations.isEmpty() ? null : OutboxParts.sender(config, data.path(), destinations);
         hardware.attach(appliance, config.text("device.id"), ServiceParts.modelIds(config));
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
         appliance.addListener(new SystemdStateReporter(systemd));
         ResultTap tap = new ResultTap();
         appliance.addListener(new ConsoleListener(System.out));
         appliance.addListener(tap);
+        if (sender != null) {
+            appliance.addListener(new ResultWakesSender(sender));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutDown = () -> {
             systemd.stopping();
+            if (sender != null) {
+                sender.close();
+            }
             appliance.close();
             hardware.close();
         };
@@ -120,6 +135,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         try (ControlInput control = new ControlInput(appliance, stopped::countDown);
              WatchdogPinger watchdog = WatchdogPinger.start(System.getenv(), systemd, appliance::lastProgressNanos)) {
             appliance.start();
+            if (sender != null) {
+                sender.start();
+                System.out.println("outbox: sending every screening stored from now on to "
+                        + String.join(", ", destinations.stream().map(Destination::name).toList()));
+            }
             if (config.bool("control.stdin") && captures == 0) {
                 control.readConsole(System.in);
             }
@@ -154,7 +174,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private Appliance build(ServiceConfig config, Path dataFolder) {
+    private Appliance build(ServiceConfig config, Path dataFolder, List<String> destinations) {
         List<Path> modelFolders = ServiceParts.modelFolders(config);
         SessionSettings session = ServiceParts.sessionSettings(config);
         QualitySettings quality = new QualitySettings(config.number("quality.min_sharpness"),
@@ -189,6 +209,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             public ResultStore openStore() throws StoreException {
                 ResultStore opened = ResultStore.open(store);
                 try {
+                    opened.forwardTo(destinations);
                     auditConfiguration(opened, config);
                     opened.applyRetention();
                     return opened;
@@ -243,6 +264,18 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new StoreException(last + ": configuration record cannot be written (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Starts the outbox's next round as soon as a result is stored. */
+    private record ResultWakesSender(OutboxSender sender) implements ApplianceListener {
+        @Override
+        public void stateChanged(StateChange change) {
+        }
+
+        @Override
+        public void resultReady(CaptureOutcome outcome) {
+            sender.wake();
         }
     }
 

@@ -9,6 +9,7 @@ import org.melanoscreen.device.HardwareSettings;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.ParityCheck;
 import org.melanoscreen.model.SessionSettings;
+import org.melanoscreen.outbox.Destination;
 import org.melanoscreen.store.ResultStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "selftest", mixinStandardHelpOptions = true,
         description = "Check the appliance as configured: models (approved folders, parity fixtures), results "
-                + "store, camera. Stop the service first "
+                + "store, camera, lamps, display, and each configured destination (PACS: reachable, credentials "
+                + "accepted). Stop the service first "
                 + "(it holds the camera and the store), and run it as the service user.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:every check passed", "1:some check failed", "2:usage or configuration error"})
@@ -82,7 +84,24 @@ final class SelftestCommand implements Callable<Integer> {
         checks.add(new Check("camera", () -> camera(config.text("source"))));
         checks.add(new Check("lamps", () -> lamps(config)));
         checks.add(new Check("display", () -> display(config)));
+        for (String name : OutboxParts.names(config)) {
+            checks.add(new Check(name, () -> destination(config, name)));
+        }
         return checks;
+    }
+
+    /**
+     * A configured destination, reachable and accepting the credentials: a failure here fails the self-test (an
+     * installer must know), while the service still goes READY and queues what it cannot send.
+     */
+    private static String destination(ServiceConfig config, String name) throws Exception {
+        for (Destination d : OutboxParts.destinations(config)) {
+            if (d.name().equals(name)) {
+                d.check();
+                return OutboxParts.describe(d);
+            }
+        }
+        throw new IllegalStateException(name + ": not configured");
     }
 
     /** Opening the hardware lights every lamp in turn; the person at the device watches that each one lights. */

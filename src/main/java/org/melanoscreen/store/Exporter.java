@@ -122,7 +122,7 @@ final class Exporter {
     private void addConverted(StoredScreening s) throws StoreException {
         Map<String, byte[]> converted;
         try {
-            converted = converter.convert(s, name -> readChecked(s, name));
+            converted = converter.convert(s, s::read);
         } catch (StoreException | RuntimeException e) {
             problems.add("screening " + s.id() + ": cannot be converted (" + e.getMessage() + "); not exported");
             return;
@@ -156,22 +156,6 @@ final class Exporter {
         o.put("folder", folder);
         json.writeTree(o);
         screenings++;
-    }
-
-    /** A stored file read whole, refused unless it matches what was committed. */
-    private static byte[] readChecked(StoredScreening s, String name) throws StoreException {
-        StoredFile f = s.files().stream().filter(x -> x.name().equals(name)).findFirst()
-                .orElseThrow(() -> new StoreException(name + " was not stored with it"));
-        byte[] content;
-        try {
-            content = Files.readAllBytes(s.file(name));
-        } catch (IOException e) {
-            throw new StoreException(name + " cannot be read (" + DurableFiles.reason(e) + ")", e);
-        }
-        if (!DurableFiles.sha256(content).equals(f.sha256())) {
-            throw new StoreException(name + " differs from what was stored (SHA-256 mismatch)");
-        }
-        return content;
     }
 
     /** Null when copied intact, else what is wrong with the stored file. */

@@ -17,7 +17,8 @@ import static org.melanoscreen.store.ResultStore.DATABASE;
 
 /** The SQLite index: how it is opened by the owner and by readers, its schema, its transactions. */
 final class Index {
-    static final int SCHEMA_VERSION = 1;
+    /** 1: screenings, files, audit, meta; 2: the outbox. */
+    static final int SCHEMA_VERSION = 2;
     /** How long a write waits for another process's write (an export's audit line) before failing. */
     private static final int BUSY_TIMEOUT_MS = 3000;
 
@@ -77,7 +78,7 @@ final class Index {
         }
     }
 
-    /** Creates the tables in a new index; refuses an index of a newer schema. */
+    /** Creates the tables in a new index, adds those of later versions to an older one; refuses a newer one. */
     static void createSchema(Connection db, Path database) throws SQLException, StoreException {
         int version = schemaVersion(db);
         if (version > SCHEMA_VERSION) {
@@ -89,40 +90,47 @@ final class Index {
         }
         transaction(db, () -> {
             try (Statement st = db.createStatement()) {
-                // AUTOINCREMENT: ids are never reused after retention, so an exported id names one screening forever
-                st.executeUpdate("""
-                        CREATE TABLE screenings (
-                            id INTEGER PRIMARY KEY AUTOINCREMENT,
-                            time TEXT NOT NULL,
-                            device_id TEXT NOT NULL,
-                            patient_ref TEXT,
-                            lesion_ref TEXT,
-                            risk TEXT NOT NULL,
-                            melanoma_probability REAL,
-                            result_json TEXT NOT NULL,
-                            models_json TEXT NOT NULL,
-                            software_version TEXT NOT NULL,
-                            folder TEXT NOT NULL UNIQUE)""");
-                st.executeUpdate("CREATE INDEX screenings_time ON screenings (time)");
-                st.executeUpdate("""
-                        CREATE TABLE files (
-                            screening_id INTEGER NOT NULL REFERENCES screenings (id) ON DELETE CASCADE,
-                            name TEXT NOT NULL,
-                            size INTEGER NOT NULL,
-                            sha256 TEXT NOT NULL,
-                            PRIMARY KEY (screening_id, name))""");
-                st.executeUpdate("""
-                        CREATE TABLE audit (
-                            id INTEGER PRIMARY KEY AUTOINCREMENT,
-                            time TEXT NOT NULL,
-                            device_id TEXT NOT NULL,
-                            kind TEXT NOT NULL,
-                            message TEXT NOT NULL)""");
-                st.executeUpdate("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                if (version < 1) {
+                    createVersion1(st);
+                }
+                Outbox.createTable(st);
                 st.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
             }
             return null;
         });
+    }
+
+    private static void createVersion1(Statement st) throws SQLException {
+        // AUTOINCREMENT: ids are never reused after retention, so an exported id names one screening forever
+        st.executeUpdate("""
+                CREATE TABLE screenings (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time TEXT NOT NULL,
+                    device_id TEXT NOT NULL,
+                    patient_ref TEXT,
+                    lesion_ref TEXT,
+                    risk TEXT NOT NULL,
+                    melanoma_probability REAL,
+                    result_json TEXT NOT NULL,
+                    models_json TEXT NOT NULL,
+                    software_version TEXT NOT NULL,
+                    folder TEXT NOT NULL UNIQUE)""");
+        st.executeUpdate("CREATE INDEX screenings_time ON screenings (time)");
+        st.executeUpdate("""
+                CREATE TABLE files (
+                    screening_id INTEGER NOT NULL REFERENCES screenings (id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    PRIMARY KEY (screening_id, name))""");
+        st.executeUpdate("""
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time TEXT NOT NULL,
+                    device_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    message TEXT NOT NULL)""");
+        st.executeUpdate("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     }
 
     @FunctionalInterface

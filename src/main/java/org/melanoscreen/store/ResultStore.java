@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +61,9 @@ public final class ResultStore implements AutoCloseable {
     private final Connection db;
     private final WriteHook hook;
     private final ScreeningRows rows;
+    private final Outbox outbox;
+    /** The destinations each screening saved is queued for; set by the owner after opening. */
+    private List<String> destinations = List.of();
     /** Bytes of the last screening whose files could not be written; 0 once one is stored. */
     private long unstoredBytes;
 
@@ -72,6 +76,7 @@ public final class ResultStore implements AutoCloseable {
         this.lock = lock;
         this.db = db;
         this.rows = new ScreeningRows(db, results, settings.dataFolder().resolve(DATABASE));
+        this.outbox = new Outbox(db);
     }
 
     /**
@@ -208,6 +213,88 @@ public final class ResultStore implements AutoCloseable {
         unstoredBytes = 0;
         audit.appendCommitted(now, "RESULT", resultMessage(id, r, name));
         return id;
+    }
+
+    /**
+     * Queues every screening saved from now on for each of {@code destinations} (names of the outbox's
+     * destinations), in the transaction that commits the screening; screenings stored before are not queued.
+     */
+    public synchronized void forwardTo(Collection<String> destinations) throws StoreException {
+        requireOwner("queue screenings for sending");
+        for (String d : destinations) {
+            checkDestination(d);
+        }
+        this.destinations = List.copyOf(new LinkedHashSet<>(destinations));
+    }
+
+    /** The outbox items of {@code destination} due at {@code now}, oldest screening first, at most {@code limit}. */
+    public synchronized List<OutboxItem> outboxDue(String destination, Instant now, int limit) throws StoreException {
+        return outboxWork("read the outbox", () -> outbox.due(destination, now, limit));
+    }
+
+    /** When the next pending item of {@code destination} is due; empty when none is pending. */
+    public synchronized Optional<Instant> outboxNextAttempt(String destination) throws StoreException {
+        return Optional.ofNullable(outboxWork("read the outbox", () -> outbox.nextAttempt(destination)));
+    }
+
+    /** The server confirmed {@code item}: done, never sent again. */
+    public synchronized void outboxDelivered(OutboxItem item, Instant now) throws StoreException {
+        outboxWork("mark " + item + " done", () -> outbox.record(item, Outbox.DONE, null, now, now));
+    }
+
+    /** Sending {@code item} failed for a reason that may pass ({@code reason}): tried again at {@code next}. */
+    public synchronized void outboxRetryLater(OutboxItem item, String reason, Instant next, Instant now)
+            throws StoreException {
+        outboxWork("reschedule " + item, () -> outbox.record(item, Outbox.PENDING, reason, next, now));
+    }
+
+    /** The server refused {@code item} ({@code reason}): failed, until {@link #outboxRetryNow}; audited. */
+    public synchronized void outboxFailed(OutboxItem item, String reason, Instant now) throws StoreException {
+        boolean recorded = outboxWork("mark " + item + " failed", () -> outbox.record(item, Outbox.FAILED, reason,
+                now, now));
+        if (recorded) {
+            audit(now, "OUTBOX", "screening " + item.screeningId() + " to " + item.destination() + " failed: " + reason);
+        }
+    }
+
+    /**
+     * Queues for {@code destination} every stored screening not queued for it yet (those stored before it was
+     * configured), due now; how many. Audited.
+     */
+    public synchronized int outboxEnqueueAll(String destination, Instant now) throws StoreException {
+        checkDestination(destination);
+        int n = outboxWork("queue the stored screenings", () -> Index.transaction(db,
+                () -> outbox.enqueueAll(destination, now)));
+        audit(now, "OUTBOX", n + " stored screening(s) queued for " + destination + " (results sync --enqueue-all)");
+        return n;
+    }
+
+    /** Makes failed items and those waiting out a back-off due now; how many. */
+    public synchronized int outboxRetryNow(Instant now) throws StoreException {
+        int n = outboxWork("reset the outbox", () -> Index.transaction(db, () -> outbox.retryNow(now)));
+        audit(now, "OUTBOX", n + " failed or waiting item(s) made due now (results sync --retry-now)");
+        return n;
+    }
+
+    /** Each destination's queue (pending, failed with the server's reasons, done), by name. */
+    public synchronized List<OutboxStatus> outboxStatus() throws StoreException {
+        return outboxWork("read the outbox", outbox::status);
+    }
+
+    private static void checkDestination(String d) throws StoreException {
+        if (d == null || !d.matches("[a-z][a-z0-9_-]{0,31}")) {
+            throw new StoreException("outbox destination name '" + d + "' must be 1 to 32 lower-case letters, "
+                    + "digits, '_' or '-'");
+        }
+    }
+
+    private <T> T outboxWork(String what, Index.SqlWork<T> work) throws StoreException {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new StoreException(settings.dataFolder().resolve(DATABASE) + ": cannot " + what + " ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     public synchronized Optional<StoredScreening> get(long id) throws StoreException {
@@ -435,6 +522,7 @@ public final class ResultStore implements AutoCloseable {
             }
             st.executeBatch();
         }
+        outbox.enqueue(id, destinations, now);
         audit.insert(now, "RESULT", resultMessage(id, r, folder));
         return id;
     }

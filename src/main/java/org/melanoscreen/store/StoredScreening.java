@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +30,22 @@ public record StoredScreening(long id, Instant time, String deviceId, String pat
 
     public Path file(String name) {
         return folder.resolve(name);
+    }
+
+    /** The stored file {@code name} read whole, refused unless it matches the size and SHA-256 committed with it. */
+    public byte[] read(String name) throws StoreException {
+        StoredFile f = files.stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new StoreException(name + " was not stored with it"));
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file(name));
+        } catch (IOException e) {
+            throw new StoreException(name + " cannot be read (" + DurableFiles.reason(e) + ")", e);
+        }
+        if (!DurableFiles.sha256(content).equals(f.sha256())) {
+            throw new StoreException(name + " differs from what was stored (SHA-256 mismatch)");
+        }
+        return content;
     }
 
     /** The JSON form shared by {@code results list --json}, {@code results show --json} and the export. */

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Kills a writing child JVM with SIGKILL at random moments, reopens the store and checks that every screening it
- * reported as committed is intact and that nothing half-written remains. Trials: system property
+ * reported as committed is intact, queued exactly once for each destination, and that nothing half-written
+ * remains. Trials: system property
  * {@code melanoscreen.crashTrials} (default 5).
  */
 class CrashSafetyTest {
@@ -95,6 +96,31 @@ class CrashSafetyTest {
             rs.next();
             assertEquals("ok", rs.getString(1), at + "SQLite integrity");
         }
+        assertEquals(List.of(), outboxProblems(data), at + "outbox");
+    }
+
+    /** Screenings not queued exactly once for each destination, and queued items without a screening. */
+    private static List<String> outboxProblems(Path data) throws Exception {
+        List<String> problems = new ArrayList<>();
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(ResultStore.DATABASE));
+             Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT s.id, group_concat(o.destination) FROM screenings s "
+                     + "LEFT JOIN outbox o ON o.screening_id = s.id GROUP BY s.id")) {
+            while (rs.next()) {
+                List<String> queued = rs.getString(2) == null ? List.of()
+                        : Arrays.stream(rs.getString(2).split(",")).sorted().toList();
+                if (!queued.equals(CrashWriter.DESTINATIONS.stream().sorted().toList())) {
+                    problems.add("screening " + rs.getLong(1) + " queued for " + queued);
+                }
+            }
+            try (ResultSet orphans = st.executeQuery(
+                    "SELECT count(*) FROM outbox WHERE screening_id NOT IN (SELECT id FROM screenings)")) {
+                if (orphans.getLong(1) > 0) {
+                    problems.add(orphans.getLong(1) + " queued item(s) without a screening");
+                }
+            }
+        }
+        return problems;
     }
 
     private static void assertContent(StoredScreening s, long seed, String at) throws IOException {

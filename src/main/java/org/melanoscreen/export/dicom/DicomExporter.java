@@ -44,6 +44,19 @@ public final class DicomExporter implements ScreeningExporter {
                 stored.read(FRAME))));
     }
 
+    /**
+     * The DICOM file of the stored screening {@code s}, from its stored frame (checked against the SHA-256
+     * committed with it); the same UIDs every time, so a resend is the same instance.
+     */
+    public byte[] file(StoredScreening s) throws StoreException {
+        return file(s, s.read(FRAME));
+    }
+
+    /** The SOP instance UID of {@code s}'s DICOM file. */
+    public static String instanceUid(StoredScreening s) {
+        return ScreeningImage.instanceUid(s);
+    }
+
     /** The DICOM file of {@code s} whose stored frame is {@code png}. */
     byte[] file(StoredScreening s, byte[] png) {
         return ScreeningImage.file(s, jpeg(png), settings);

@@ -1,0 +1,79 @@
+package org.melanoscreen.outbox;
+
+import org.melanoscreen.settings.Range;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the outbox retries ({@link #KEYS}, part of the service configuration): after the n-th failure in a row an
+ * item waits {@code retryInitial * 2^(n-1)}, at most {@code retryMax}; and where the destinations' secrets are.
+ *
+ * @param credentialsFile the file with the destinations' passwords and tokens (see {@link Credentials})
+ */
+public record OutboxSettings(Duration retryInitial, Duration retryMax, Path credentialsFile) {
+    /** A known key: its default ("" = unset) and what it means. */
+    public record Key(String name, String defaultValue, String help) {
+    }
+
+    /** Seconds before the first retry. */
+    public static final Range RETRY_INITIAL_S = Range.closed(1, 86_400);
+    /** Seconds between retries at most. */
+    public static final Range RETRY_MAX_S = Range.closed(1, 604_800);
+    public static final Path DEFAULT_CREDENTIALS = Path.of("/etc/melanoscreen/credentials.conf");
+
+    public static final List<Key> KEYS = List.of(
+            new Key("outbox.retry_initial_s", "30", "Outbox: seconds before a screening the server did not take "
+                    + "is sent again; doubled after each failure in a row. Range: " + RETRY_INITIAL_S.describe() + "."),
+            new Key("outbox.retry_max_s", "3600", "Outbox: longest wait between two tries. Range: "
+                    + RETRY_MAX_S.describe() + ", at least outbox.retry_initial_s."),
+            new Key("outbox.credentials_file", DEFAULT_CREDENTIALS.toString(), "Outbox: the destinations' secrets "
+                    + "(pacs.password, pacs.token, pacs.trust_store_password, ...), one 'key = value' a line; it "
+                    + "must be readable by the service user only (chmod 600)."));
+
+    public OutboxSettings {
+        if (retryMax.compareTo(retryInitial) < 0) {
+            throw new IllegalArgumentException("outbox.retry_max_s (" + retryMax.toSeconds()
+                    + ") must be at least outbox.retry_initial_s (" + retryInitial.toSeconds() + ")");
+        }
+    }
+
+    /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */
+    public static OutboxSettings parse(Map<String, String> values) {
+        Map<String, String> v = withDefaults(KEYS, values);
+        String file = v.get("outbox.credentials_file");
+        if (file.isEmpty()) {
+            throw new IllegalArgumentException("outbox.credentials_file must not be empty");
+        }
+        return new OutboxSettings(Duration.ofSeconds(whole(v, "outbox.retry_initial_s", RETRY_INITIAL_S)),
+                Duration.ofSeconds(whole(v, "outbox.retry_max_s", RETRY_MAX_S)), Path.of(file));
+    }
+
+    /** How long an item waits after its {@code failures}-th failure in a row (1 or more). */
+    public Duration delayAfter(int failures) {
+        Duration d = retryInitial;
+        for (int i = 1; i < failures && d.compareTo(retryMax) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(retryMax) > 0 ? retryMax : d;
+    }
+
+    /** {@code keys}' values from {@code values}, trimmed, their defaults where missing. */
+    public static Map<String, String> withDefaults(List<Key> keys, Map<String, String> values) {
+        Map<String, String> v = new HashMap<>();
+        keys.forEach(k -> v.put(k.name(), values.getOrDefault(k.name(), k.defaultValue()).trim()));
+        return v;
+    }
+
+    /** The whole number of {@code key}, or an error naming the key, its value and {@code range}. */
+    public static int whole(Map<String, String> v, String key, Range range) {
+        String value = v.get(key);
+        if (!value.matches("-?\\d{1,9}")) {
+            throw new IllegalArgumentException(key + " = '" + value + "' must be a whole number " + range.describe());
+        }
+        return range.check(key, Integer.parseInt(value));
+    }
+}
