@@ -100,6 +100,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workdir", required=True, help="train_full.py work folder")
     ap.add_argument("--weights", help="weights file (default: workdir/weights_best.pt)")
+    ap.add_argument("--weights-epoch", type=int, help="the epoch --weights are from")
     ap.add_argument("--out", required=True)
     ap.add_argument("--id", default="melanoma-cls-mnv2-all")
     ap.add_argument("--version", default="2.0.0")
@@ -115,13 +116,16 @@ def main(argv=None):
     run = state["args"]
     hist = state["history"]
     best = max(hist, key=lambda h: h["val_auc"]["mean_per_source"])
+    if args.weights and args.weights_epoch is None:
+        raise SystemExit("--weights needs --weights-epoch (the epoch they are from: its input size)")
+    chosen = best if not args.weights else next(h for h in hist if h["epoch"] == args.weights_epoch)
     weights = args.weights or os.path.join(args.workdir, "weights_best.pt")
-    size = best["size"] if not args.weights else hist[-1]["size"]
+    size = chosen["size"]
     model = train_full.FullClassifier(tiny=run.get("smoke", False))
     model.load_state_dict(torch.load(weights))
     model.eval()
-    log("weights", weights, "(epoch %d)" % (best["epoch"] if not args.weights else hist[-1]["epoch"]),
-        "size", size)
+    log("weights", weights, "(epoch %d of %d run; best by the selection score: %d)"
+        % (chosen["epoch"], len(hist), best["epoch"]), "size", size)
 
     recs, _ = data.deduplicate([data.read_folder(f) for f in run["folders"]])
     train, val, _ = data.split_train_val(recs, train_full.VAL_SPLITS, train_full.TRAIN_SPLITS)
@@ -199,6 +203,7 @@ def main(argv=None):
                       "single_view": single, "tta_ablation": tta_table}
     man["cost"] = {"macs": macs, "params": params, "onnx_bytes": 0}
     man["provenance"] = {"datasets": list(run["folders"]), "run": args.workdir, "weights": weights,
+                         "epoch": chosen["epoch"], "epochs_run": len(hist),
                          "images": {"train": data.summary(train), "val": data.summary(val),
                                     "heldout": data.summary(held)},
                          "schedule": {k: run.get(k) for k in ("sizes", "epoch_samples", "batch", "lr_body", "lr_head",
