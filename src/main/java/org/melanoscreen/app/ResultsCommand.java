@@ -1,6 +1,6 @@
 package org.melanoscreen.app;
 
-import org.melanoscreen.analysis.ResultJson;
+import org.melanoscreen.json.Json;
 import org.melanoscreen.export.FolderExporter;
 import org.melanoscreen.export.ScreeningExporter;
 import org.melanoscreen.export.dicom.DicomExporter;
@@ -179,7 +179,7 @@ final class ResultsCommand implements Runnable {
                 line(out, "file", String.format(Locale.ROOT, "%-16s %10d bytes  sha256 %s", f.name(), f.size(),
                         f.sha256()));
             }
-            line(out, "result", ResultJson.MAPPER.writerWithDefaultPrettyPrinter()
+            line(out, "result", Json.MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(s.toJson().get("result")).replace("\n", "\n" + " ".repeat(16)));
         }
 

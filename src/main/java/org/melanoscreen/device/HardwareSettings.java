@@ -1,5 +1,7 @@
 package org.melanoscreen.device;
 
+import org.melanoscreen.settings.Key;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -28,33 +30,29 @@ public record HardwareSettings(Lights lights, Button button, Display display, Bu
 
     public enum Buzzer { GPIO, NONE }
 
-    /** A configuration key with its default and a one-line help. */
-    public record Key(String name, String defaultValue, String help) {
-    }
-
     public static final List<Key> KEYS = List.of(
-            new Key("hardware.lights", "gpio", "Indicator lamps: gpio (LEDs via Pi4J), console (text lines) or none."),
-            new Key("hardware.button", "gpio", "Trigger button: gpio (Pi4J) or none (use the console or socket)."),
-            new Key("hardware.display", "ssd1306",
+            Key.checkedByOwner("hardware.lights", "gpio", "Indicator lamps: gpio (LEDs via Pi4J), console (text lines) or none."),
+            Key.checkedByOwner("hardware.button", "gpio", "Trigger button: gpio (Pi4J) or none (use the console or socket)."),
+            Key.checkedByOwner("hardware.display", "ssd1306",
                     "Status display: ssd1306 (I2C OLED via Pi4J), png (frames as images), console or none."),
-            new Key("hardware.buzzer", "none", "Buzzer: gpio (an active buzzer via Pi4J) or none."),
-            new Key("hardware.png_dir", "display-frames", "Folder for the display's PNG frames (hardware.display=png)."),
-            new Key("gpio.provider", "gpiod", "Pi4J GPIO provider: gpiod (/dev/gpiochip*, Pi 4 and Pi 5, no root)."),
-            new Key("gpio.led_green", "17", "BCM GPIO number of the green lamp (READY, LOW)."),
-            new Key("gpio.led_amber", "27", "BCM GPIO number of the amber lamp (busy: blinking, RETAKE: steady)."),
-            new Key("gpio.led_red", "22", "BCM GPIO number of the red lamp (REFER: steady, FAULT: blinking)."),
-            new Key("gpio.leds_active_low", "false", "true when the LEDs are wired from 3.3 V to the pin (lit at 0)."),
-            new Key("gpio.button", "23", "BCM GPIO number of the trigger button."),
-            new Key("gpio.button_active_low", "true",
+            Key.checkedByOwner("hardware.buzzer", "none", "Buzzer: gpio (an active buzzer via Pi4J) or none."),
+            Key.checkedByOwner("hardware.png_dir", "display-frames", "Folder for the display's PNG frames (hardware.display=png)."),
+            Key.checkedByOwner("gpio.provider", "gpiod", "Pi4J GPIO provider: gpiod (/dev/gpiochip*, Pi 4 and Pi 5, no root)."),
+            Key.checkedByOwner("gpio.led_green", "17", "BCM GPIO number of the green lamp (READY, LOW)."),
+            Key.checkedByOwner("gpio.led_amber", "27", "BCM GPIO number of the amber lamp (busy: blinking, RETAKE: steady)."),
+            Key.checkedByOwner("gpio.led_red", "22", "BCM GPIO number of the red lamp (REFER: steady, FAULT: blinking)."),
+            Key.checkedByOwner("gpio.leds_active_low", "false", "true when the LEDs are wired from 3.3 V to the pin (lit at 0)."),
+            Key.checkedByOwner("gpio.button", "23", "BCM GPIO number of the trigger button."),
+            Key.checkedByOwner("gpio.button_active_low", "true",
                     "true for a button to GND with the internal pull-up; false: to 3.3 V with pull-down."),
-            new Key("gpio.buzzer", "24", "BCM GPIO number of the buzzer (active-high, hardware.buzzer=gpio)."),
-            new Key("button.debounce_ms", "30", "A button level counts once it has held this long (1-1000 ms)."),
-            new Key("button.long_press_ms", "1500", "Holding this long cancels instead of capturing (ms)."),
-            new Key("i2c.provider", "linuxfs", "Pi4J I2C provider: linuxfs (/dev/i2c-N; Pi and Jetson)."),
-            new Key("display.i2c_bus", "1", "I2C bus of the display: N in /dev/i2c-N (Pi header pins 3/5: 1)."),
-            new Key("display.i2c_address", "0x3C", "I2C address of the display, 0x3C or 0x3D (hex or decimal)."),
-            new Key("display.height", "64", "Display rows: 64 (128x64) or 32 (128x32)."),
-            new Key("display.contrast", "0xCF", "Display contrast 0-255 (hex or decimal); lower dims and saves wear."));
+            Key.checkedByOwner("gpio.buzzer", "24", "BCM GPIO number of the buzzer (active-high, hardware.buzzer=gpio)."),
+            Key.checkedByOwner("button.debounce_ms", "30", "A button level counts once it has held this long (1-1000 ms)."),
+            Key.checkedByOwner("button.long_press_ms", "1500", "Holding this long cancels instead of capturing (ms)."),
+            Key.checkedByOwner("i2c.provider", "linuxfs", "Pi4J I2C provider: linuxfs (/dev/i2c-N; Pi and Jetson)."),
+            Key.checkedByOwner("display.i2c_bus", "1", "I2C bus of the display: N in /dev/i2c-N (Pi header pins 3/5: 1)."),
+            Key.checkedByOwner("display.i2c_address", "0x3C", "I2C address of the display, 0x3C or 0x3D (hex or decimal)."),
+            Key.checkedByOwner("display.height", "64", "Display rows: 64 (128x64) or 32 (128x32)."),
+            Key.checkedByOwner("display.contrast", "0xCF", "Display contrast 0-255 (hex or decimal); lower dims and saves wear."));
 
     public HardwareSettings {
         ledPins = Map.copyOf(ledPins);

@@ -1,0 +1,71 @@
+package org.melanoscreen.app;
+
+import org.melanoscreen.analysis.ScreeningSettings;
+import org.melanoscreen.capture.CaptureException;
+import org.melanoscreen.capture.FrameSource;
+import org.melanoscreen.capture.SourceFactory;
+import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.ModelSet;
+import org.melanoscreen.model.SessionSettings;
+import org.melanoscreen.store.ResultStore;
+import org.melanoscreen.store.StoreException;
+import org.melanoscreen.store.StoreSettings;
+import org.melanoscreen.workflow.Appliance;
+import org.melanoscreen.workflow.ApplianceSettings;
+import org.melanoscreen.workflow.Resources;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The appliance as the configuration describes it: its models, camera, store and pipeline, from their settings. */
+final class ServiceWiring {
+    private ServiceWiring() {
+    }
+
+    static Appliance appliance(ServiceConfig config, Path dataFolder) {
+        ScreeningSettings screening = ScreeningSettings.from(config.values());
+        return new Appliance(ApplianceSettings.from(config.values()), resources(config, dataFolder),
+                screening::pipeline, config.text("device.id"), new Main.Version().getVersion()[0]);
+    }
+
+    private static Resources resources(ServiceConfig config, Path dataFolder) {
+        List<Path> modelFolders = ServiceParts.modelFolders(config);
+        SessionSettings session = ServiceParts.sessionSettings(config);
+        StoreSettings store = ServiceParts.storeSettings(config, dataFolder);
+        SourceFactory.Plan source = SourceFactory.parse(config.text("source"));
+        return new Resources() {
+            @Override
+            public ModelSet loadModels() throws ModelException {
+                return ModelSet.load(modelFolders, session);
+            }
+
+            @Override
+            public String modelFilesState() {
+                return ServiceParts.filesState(modelFolders);
+            }
+
+            @Override
+            public FrameSource openSource() throws CaptureException {
+                return source.open();
+            }
+
+            /** The store, with the configuration's changes audited; retention is the appliance's (at open, daily). */
+            @Override
+            public ResultStore openStore() throws StoreException {
+                ResultStore opened = ResultStore.open(store);
+                try {
+                    ConfigurationAudit.record(opened, config);
+                    return opened;
+                } catch (StoreException | RuntimeException e) {
+                    // closed, so that the retry can open it again
+                    try {
+                        opened.close();
+                    } catch (StoreException c) {
+                        e.addSuppressed(c);
+                    }
+                    throw e;
+                }
+            }
+        };
+    }
+}
