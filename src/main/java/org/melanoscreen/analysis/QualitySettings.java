@@ -7,8 +7,8 @@ import org.melanoscreen.settings.Values;
 import java.util.List;
 
 /**
- * Thresholds of the image-quality gate, configured by the {@code quality.*} keys ({@link #KEYS}). The defaults pass the ISIC 2017 validation images (see the README's
- * calibration figures) and reject clearly blurred, over- or under-exposed and colour-cast frames.
+ * Thresholds of the image-quality gate, configured by the {@code quality.*} keys ({@link #KEYS}). The defaults pass
+ * the ISIC 2017 validation images (see the README's calibration figures) and reject clearly blurred, over- or under-exposed and colour-cast frames.
  *
  * @param minSharpness       lowest focus measure on the lesion (1 - Crete et al. blur estimate, at 256 pixels wide)
  * @param maxClippedHigh     largest share of central pixels with a saturated channel

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public final class SourceFactory {
     /** The configuration key naming the source; {@link #parse} checks its value. */
-    public static final List<Key> KEYS = List.of(Key.checkedByOwner("source", "camera:/dev/dermatoscope",
+    public static final List<Key> KEYS = List.of(Key.owned("source", "camera:/dev/dermatoscope",
             "Frames: camera:/dev/X?width=1280&height=720&fps=30&format=MJPG, folder:/path, or simulated "
                     + "(simulated?unplug-after=N&replug-after=M and freeze-after, fail-every act out camera "
                     + "faults). Checked at start."));

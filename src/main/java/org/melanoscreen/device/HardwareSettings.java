@@ -13,46 +13,52 @@ import java.util.Set;
 
 /**
  * Which lamps, button, display and buzzer the appliance has, and how they are wired. Built from configuration keys
- * ({@link #KEYS}, part of the service configuration, documented in device/melanoscreen.conf); every value is checked and a bad one is reported by its key.
+ * ({@link #KEYS}, part of the service configuration, documented in device/melanoscreen.conf); every value is checked
+ * and a bad one is reported by its key. The {@code ...Kind} enums say which implementation of each part (a
+ * {@link Buzzer} on GPIO, or none).
  *
  * @param ledPins BCM GPIO number of each lamp
  */
-public record HardwareSettings(Lights lights, Button button, Display display, Buzzer buzzer, Path pngDir,
-                               String gpioProvider, Map<Lamp, Integer> ledPins, boolean ledsActiveLow, int buttonPin,
+public record HardwareSettings(LightsKind lights, ButtonKind button, DisplayKind display, BuzzerKind buzzer,
+                               Path pngDir, String gpioProvider, Map<Lamp, Integer> ledPins, boolean ledsActiveLow, int buttonPin,
                                boolean buttonActiveLow, int buzzerPin, Duration debounce, Duration longPress,
                                String i2cProvider, int i2cBus, int i2cAddress, int displayHeight, int contrast) {
 
-    public enum Lights { GPIO, CONSOLE, NONE }
+    public enum LightsKind { GPIO, CONSOLE, NONE }
 
-    public enum Button { GPIO, NONE }
+    public enum ButtonKind { GPIO, NONE }
 
-    public enum Display { SSD1306, PNG, CONSOLE, NONE }
+    public enum DisplayKind { SSD1306, PNG, CONSOLE, NONE }
 
-    public enum Buzzer { GPIO, NONE }
+    public enum BuzzerKind { GPIO, NONE }
 
     public static final List<Key> KEYS = List.of(
-            Key.checkedByOwner("hardware.lights", "gpio", "Indicator lamps: gpio (LEDs via Pi4J), console (text lines) or none."),
-            Key.checkedByOwner("hardware.button", "gpio", "Trigger button: gpio (Pi4J) or none (use the console or socket)."),
-            Key.checkedByOwner("hardware.display", "ssd1306",
+            Key.owned("hardware.lights", "gpio",
+                    "Indicator lamps: gpio (LEDs via Pi4J), console (text lines) or none."),
+            Key.owned("hardware.button", "gpio", "Trigger button: gpio (Pi4J) or none (use the console or socket)."),
+            Key.owned("hardware.display", "ssd1306",
                     "Status display: ssd1306 (I2C OLED via Pi4J), png (frames as images), console or none."),
-            Key.checkedByOwner("hardware.buzzer", "none", "Buzzer: gpio (an active buzzer via Pi4J) or none."),
-            Key.checkedByOwner("hardware.png_dir", "display-frames", "Folder for the display's PNG frames (hardware.display=png)."),
-            Key.checkedByOwner("gpio.provider", "gpiod", "Pi4J GPIO provider: gpiod (/dev/gpiochip*, Pi 4 and Pi 5, no root)."),
-            Key.checkedByOwner("gpio.led_green", "17", "BCM GPIO number of the green lamp (READY, LOW)."),
-            Key.checkedByOwner("gpio.led_amber", "27", "BCM GPIO number of the amber lamp (busy: blinking, RETAKE: steady)."),
-            Key.checkedByOwner("gpio.led_red", "22", "BCM GPIO number of the red lamp (REFER: steady, FAULT: blinking)."),
-            Key.checkedByOwner("gpio.leds_active_low", "false", "true when the LEDs are wired from 3.3 V to the pin (lit at 0)."),
-            Key.checkedByOwner("gpio.button", "23", "BCM GPIO number of the trigger button."),
-            Key.checkedByOwner("gpio.button_active_low", "true",
+            Key.owned("hardware.buzzer", "none", "Buzzer: gpio (an active buzzer via Pi4J) or none."),
+            Key.owned("hardware.png_dir", "display-frames",
+                    "Folder for the display's PNG frames (hardware.display=png)."),
+            Key.owned("gpio.provider", "gpiod", "Pi4J GPIO provider: gpiod (/dev/gpiochip*, Pi 4 and Pi 5, no root)."),
+            Key.owned("gpio.led_green", "17", "BCM GPIO number of the green lamp (READY, LOW)."),
+            Key.owned("gpio.led_amber", "27", "BCM GPIO number of the amber lamp (busy: blinking, RETAKE: steady)."),
+            Key.owned("gpio.led_red", "22", "BCM GPIO number of the red lamp (REFER: steady, FAULT: blinking)."),
+            Key.owned("gpio.leds_active_low", "false",
+                    "true when the LEDs are wired from 3.3 V to the pin (lit at 0)."),
+            Key.owned("gpio.button", "23", "BCM GPIO number of the trigger button."),
+            Key.owned("gpio.button_active_low", "true",
                     "true for a button to GND with the internal pull-up; false: to 3.3 V with pull-down."),
-            Key.checkedByOwner("gpio.buzzer", "24", "BCM GPIO number of the buzzer (active-high, hardware.buzzer=gpio)."),
-            Key.checkedByOwner("button.debounce_ms", "30", "A button level counts once it has held this long (1-1000 ms)."),
-            Key.checkedByOwner("button.long_press_ms", "1500", "Holding this long cancels instead of capturing (ms)."),
-            Key.checkedByOwner("i2c.provider", "linuxfs", "Pi4J I2C provider: linuxfs (/dev/i2c-N; Pi and Jetson)."),
-            Key.checkedByOwner("display.i2c_bus", "1", "I2C bus of the display: N in /dev/i2c-N (Pi header pins 3/5: 1)."),
-            Key.checkedByOwner("display.i2c_address", "0x3C", "I2C address of the display, 0x3C or 0x3D (hex or decimal)."),
-            Key.checkedByOwner("display.height", "64", "Display rows: 64 (128x64) or 32 (128x32)."),
-            Key.checkedByOwner("display.contrast", "0xCF", "Display contrast 0-255 (hex or decimal); lower dims and saves wear."));
+            Key.owned("gpio.buzzer", "24", "BCM GPIO number of the buzzer (active-high, hardware.buzzer=gpio)."),
+            Key.owned("button.debounce_ms", "30", "A button level counts once it has held this long (1-1000 ms)."),
+            Key.owned("button.long_press_ms", "1500", "Holding this long cancels instead of capturing (ms)."),
+            Key.owned("i2c.provider", "linuxfs", "Pi4J I2C provider: linuxfs (/dev/i2c-N; Pi and Jetson)."),
+            Key.owned("display.i2c_bus", "1", "I2C bus of the display: N in /dev/i2c-N (Pi header pins 3/5: 1)."),
+            Key.owned("display.i2c_address", "0x3C", "I2C address of the display, 0x3C or 0x3D (hex or decimal)."),
+            Key.owned("display.height", "64", "Display rows: 64 (128x64) or 32 (128x32)."),
+            Key.owned("display.contrast", "0xCF",
+                    "Display contrast 0-255 (hex or decimal); lower dims and saves wear."));
 
     public HardwareSettings {
         ledPins = Map.copyOf(ledPins);
@@ -67,11 +73,11 @@ public record HardwareSettings(Lights lights, Button button, Display display, Bu
                 v.put(k.name(), values.get(k.name()).trim());
             }
         });
-        Lights lights = choice(v, "hardware.lights", Lights.class);
-        Button button = choice(v, "hardware.button", Button.class);
-        Display display = choice(v, "hardware.display", Display.class);
-        Buzzer buzzer = choice(v, "hardware.buzzer", Buzzer.class);
-        if (display == Display.PNG && v.get("hardware.png_dir").isEmpty()) {
+        LightsKind lights = choice(v, "hardware.lights", LightsKind.class);
+        ButtonKind button = choice(v, "hardware.button", ButtonKind.class);
+        DisplayKind display = choice(v, "hardware.display", DisplayKind.class);
+        BuzzerKind buzzer = choice(v, "hardware.buzzer", BuzzerKind.class);
+        if (display == DisplayKind.PNG && v.get("hardware.png_dir").isEmpty()) {
             throw bad("hardware.png_dir", "", "must name a folder when hardware.display = png");
         }
         oneOf(v, "gpio.provider", "gpiod");
@@ -84,18 +90,18 @@ public record HardwareSettings(Lights lights, Button button, Display display, Bu
         int buzzerPin = pin(v, "gpio.buzzer");
         int i2cBus = number(v, "display.i2c_bus", 0, 99);
         Map<Integer, String> used = new HashMap<>();
-        if (lights == Lights.GPIO) {
+        if (lights == LightsKind.GPIO) {
             claim(used, pins.get(Lamp.GREEN), "gpio.led_green");
             claim(used, pins.get(Lamp.AMBER), "gpio.led_amber");
             claim(used, pins.get(Lamp.RED), "gpio.led_red");
         }
-        if (button == Button.GPIO) {
+        if (button == ButtonKind.GPIO) {
             claim(used, buttonPin, "gpio.button");
         }
-        if (buzzer == Buzzer.GPIO) {
+        if (buzzer == BuzzerKind.GPIO) {
             claim(used, buzzerPin, "gpio.buzzer");
         }
-        if (display == Display.SSD1306 && i2cBus == 1) {
+        if (display == DisplayKind.SSD1306 && i2cBus == 1) {
             claim(used, 2, "the display's I2C-1 SDA");
             claim(used, 3, "the display's I2C-1 SCL");
         }
@@ -118,15 +124,15 @@ public record HardwareSettings(Lights lights, Button button, Display display, Bu
 
     /** These settings with the lamps alone (no button, display or buzzer): a check of the lamps opens only them. */
     public HardwareSettings lampsOnly() {
-        return withParts(lights, Button.NONE, Display.NONE, Buzzer.NONE);
+        return withParts(lights, ButtonKind.NONE, DisplayKind.NONE, BuzzerKind.NONE);
     }
 
     /** These settings with the display alone (no lamps, button or buzzer). */
     public HardwareSettings displayOnly() {
-        return withParts(Lights.NONE, Button.NONE, display, Buzzer.NONE);
+        return withParts(LightsKind.NONE, ButtonKind.NONE, display, BuzzerKind.NONE);
     }
 
-    private HardwareSettings withParts(Lights l, Button b, Display d, Buzzer z) {
+    private HardwareSettings withParts(LightsKind l, ButtonKind b, DisplayKind d, BuzzerKind z) {
         return new HardwareSettings(l, b, d, z, pngDir, gpioProvider, ledPins, ledsActiveLow, buttonPin,
                 buttonActiveLow, buzzerPin, debounce, longPress, i2cProvider, i2cBus, i2cAddress, displayHeight,
                 contrast);
@@ -134,8 +140,8 @@ public record HardwareSettings(Lights lights, Button button, Display display, Bu
 
     /** Whether any of the chosen hardware goes through Pi4J. */
     public boolean needsPi4j() {
-        return lights == Lights.GPIO || button == Button.GPIO || display == Display.SSD1306
-                || buzzer == Buzzer.GPIO;
+        return lights == LightsKind.GPIO || button == ButtonKind.GPIO || display == DisplayKind.SSD1306
+                || buzzer == BuzzerKind.GPIO;
     }
 
     private static <E extends Enum<E>> E choice(Map<String, String> v, String key, Class<E> type)

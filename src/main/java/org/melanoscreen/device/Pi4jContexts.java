@@ -21,13 +21,13 @@ final class Pi4jContexts {
 
     static Context build(HardwareSettings s) {
         List<Provider<?, ?, ?>> providers = new ArrayList<>();
-        if (s.lights() == HardwareSettings.Lights.GPIO || s.buzzer() == HardwareSettings.Buzzer.GPIO) {
+        if (s.lights() == HardwareSettings.LightsKind.GPIO || s.buzzer() == HardwareSettings.BuzzerKind.GPIO) {
             providers.add(GpioDDigitalOutputProvider.newInstance());
         }
-        if (s.button() == HardwareSettings.Button.GPIO) {
+        if (s.button() == HardwareSettings.ButtonKind.GPIO) {
             providers.add(GpioDDigitalInputProvider.newInstance());
         }
-        if (s.display() == HardwareSettings.Display.SSD1306) {
+        if (s.display() == HardwareSettings.DisplayKind.SSD1306) {
             providers.add(LinuxFsI2CProvider.newInstance());
         }
         return Pi4J.newContextBuilder()

@@ -64,7 +64,8 @@ public record SessionSettings(int intraOpThreads, OptimisationLevel optimisation
     public static final SessionSettings DEFAULT = from(Values.defaults(KEYS));
 
     public static SessionSettings from(Values v) {
-        return new SessionSettings(v.integer("models.threads"), v.choice("models.optimisation", OptimisationLevel.class),
+        return new SessionSettings(v.integer("models.threads"),
+                v.choice("models.optimisation", OptimisationLevel.class),
                 v.choice("models.provider", ExecutionProvider.class));
     }
 

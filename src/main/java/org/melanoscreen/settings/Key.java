@@ -15,7 +15,7 @@ public record Key(String name, String defaultValue, Kind kind, Range range, List
     public enum Kind {
         TEXT, INTEGER, NUMBER, OPTIONAL_NUMBER, BOOLEAN, CHOICE,
         /** Checked by its owner's parse alone (relations between its keys, hex numbers, terms). */
-        CHECKED_BY_OWNER
+        OWNED
     }
 
     public Key {
@@ -51,14 +51,14 @@ public record Key(String name, String defaultValue, Kind kind, Range range, List
     }
 
     /** A key whose values only its owner's parse can check (it reports a bad one by this name). */
-    public static Key checkedByOwner(String name, String defaultValue, String help) {
-        return new Key(name, defaultValue, Kind.CHECKED_BY_OWNER, null, List.of(), help);
+    public static Key owned(String name, String defaultValue, String help) {
+        return new Key(name, defaultValue, Kind.OWNED, null, List.of(), help);
     }
 
     /** Null when this key takes {@code value}, else what it must be ("must be true or false"). */
     public String problem(String value) {
         return switch (kind) {
-            case TEXT, CHECKED_BY_OWNER -> null;
+            case TEXT, OWNED -> null;
             case INTEGER -> !value.matches("-?\\d{1,9}") ? "must be a whole number " + range.describe()
                     : inRange(value);
             case NUMBER -> !isNumber(value) ? "must be a number " + range.describe() : inRange(value);

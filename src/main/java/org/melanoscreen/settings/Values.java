@@ -64,7 +64,7 @@ public final class Values {
         return Enum.valueOf(type, text(key).toUpperCase(Locale.ROOT));
     }
 
-    /** An {@link IllegalArgumentException} "low must be below high" unless the first key's number is below the second's. */
+    /** An {@link IllegalArgumentException} "low must be below high" unless the key {@code low} is below {@code high}. */
     public void requireBelow(String low, String high) {
         if (number(low) >= number(high)) {
             throw new IllegalArgumentException(low + " must be below " + high);

@@ -30,7 +30,8 @@ public record StoreSettings(Path dataFolder, long freeSpaceFloorBytes, Duration 
     public static final List<Key> KEYS = List.of(
             Key.text("store.data_dir", "", "Results database, files and audit log; empty = "
                     + "./melanoscreen-data where it exists (a demo's), else /var/lib/melanoscreen."),
-            Key.integer("store.min_free_mb", 200, FREE_SPACE_FLOOR_MB, "Below this free space no capture starts (FAULT)."),
+            Key.integer("store.min_free_mb", 200, FREE_SPACE_FLOOR_MB,
+                    "Below this free space no capture starts (FAULT)."),
             Key.integer("store.retention_days", 365, RETENTION_DAYS, "Delete results older than this; 0 keeps them."),
             Key.integer("store.retention_max_count", 100_000, RETENTION_COUNT, "Keep at most this many; 0 keeps all."));
 

@@ -24,9 +24,9 @@ class HardwareSettingsTest {
     @Test
     void theDefaultsAreTheRaspberryPiWiring() throws Exception {
         HardwareSettings s = HardwareSettings.parse(Map.of("source", "ignored: not a hardware key"));
-        assertEquals(HardwareSettings.Lights.GPIO, s.lights());
-        assertEquals(HardwareSettings.Button.GPIO, s.button());
-        assertEquals(HardwareSettings.Display.SSD1306, s.display());
+        assertEquals(HardwareSettings.LightsKind.GPIO, s.lights());
+        assertEquals(HardwareSettings.ButtonKind.GPIO, s.button());
+        assertEquals(HardwareSettings.DisplayKind.SSD1306, s.display());
         assertEquals(Map.of(Lamp.GREEN, 17, Lamp.AMBER, 27, Lamp.RED, 22), s.ledPins());
         assertEquals(23, s.buttonPin());
         assertTrue(s.buttonActiveLow());
@@ -36,7 +36,7 @@ class HardwareSettingsTest {
         assertEquals(0x3C, s.i2cAddress());
         assertEquals(64, s.displayHeight());
         assertEquals(0xCF, s.contrast());
-        assertEquals(HardwareSettings.Buzzer.NONE, s.buzzer());
+        assertEquals(HardwareSettings.BuzzerKind.NONE, s.buzzer());
         assertTrue(s.needsPi4j());
     }
 

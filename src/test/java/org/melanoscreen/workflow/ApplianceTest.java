@@ -209,8 +209,8 @@ class ApplianceTest {
             assertEquals(3, burst.get("frames_passed").asInt());
             assertEquals(2, burst.get("screened_probabilities").size(), "every screened frame's probability is stored");
             for (int i = 0; i < 2; i++) {
-                assertEquals(outcome.frameProbabilities().get(i), burst.get("screened_probabilities").get(i).floatValue(),
-                        1e-6);
+                assertEquals(outcome.frameProbabilities().get(i),
+                        burst.get("screened_probabilities").get(i).floatValue(), 1e-6);
             }
             assertEquals(List.of("frame.png", "mask.png", "overlay.png", "result.json"),
                     stored.files().stream().map(f -> f.name()).sorted().toList());
@@ -237,7 +237,8 @@ class ApplianceTest {
         boot(resources, FAST, true);
         CaptureOutcome outcome = captureNow();
         assertEquals(2, outcome.framesScreened());
-        assertEquals(List.of(withRemoval, withRemoval), outcome.frameProbabilities(), "identical frames, hairs removed");
+        assertEquals(List.of(withRemoval, withRemoval), outcome.frameProbabilities(),
+                "identical frames, hairs removed");
         assertEquals(withRemoval, outcome.result().melanomaProbability(), 1e-6);
     }
 
