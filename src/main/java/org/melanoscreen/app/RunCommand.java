@@ -1,8 +1,8 @@
 package org.melanoscreen.app;
 
-import org.melanoscreen.device.Hardware;
-import org.melanoscreen.device.HardwareException;
-import org.melanoscreen.device.HardwareSettings;
+import org.melanoscreen.panel.Hardware;
+import org.melanoscreen.panel.HardwareException;
+import org.melanoscreen.panel.HardwareSettings;
 import org.melanoscreen.service.SystemdNotifier;
 import org.melanoscreen.service.SystemdStateReporter;
 import org.melanoscreen.service.WatchdogPinger;

@@ -4,7 +4,7 @@ import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.ScreeningSettings;
 import org.melanoscreen.capture.SourceFactory;
-import org.melanoscreen.device.HardwareSettings;
+import org.melanoscreen.panel.HardwareSettings;
 import org.melanoscreen.export.dicom.DicomSettings;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.settings.Key;

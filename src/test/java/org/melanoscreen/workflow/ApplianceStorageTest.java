@@ -7,13 +7,13 @@ import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.capture.FrameSource;
-import org.melanoscreen.device.Beep;
-import org.melanoscreen.device.Buzzer;
-import org.melanoscreen.device.DeviceListener;
-import org.melanoscreen.device.DisplayScreen;
-import org.melanoscreen.device.IndicatorLights;
-import org.melanoscreen.device.LightPattern;
-import org.melanoscreen.device.StatusDisplay;
+import org.melanoscreen.panel.Beep;
+import org.melanoscreen.panel.Buzzer;
+import org.melanoscreen.panel.PanelListener;
+import org.melanoscreen.panel.DisplayScreen;
+import org.melanoscreen.panel.IndicatorLights;
+import org.melanoscreen.panel.LightPattern;
+import org.melanoscreen.panel.StatusDisplay;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.TinyModels;
@@ -84,7 +84,7 @@ class ApplianceStorageTest {
         }
     }
 
-    /** The lamps and screen as a DeviceListener drives them. */
+    /** The lamps and screen as a PanelListener drives them. */
     static final class Panel implements IndicatorLights, StatusDisplay, Buzzer {
         final List<LightPattern> lamps = new CopyOnWriteArrayList<>();
         final List<DisplayScreen> screens = new CopyOnWriteArrayList<>();
@@ -154,7 +154,7 @@ class ApplianceStorageTest {
         appliance = new Appliance(SETTINGS, resources, models -> ScreeningPipeline.forModels(models, 0.02,
                 QualitySettings.DEFAULT, LesionSettings.DEFAULT, false), "test-device", "test", nanos::get);
         appliance.addListener(recorder);
-        appliance.addListener(new DeviceListener(panel, panel, panel, "test-device", "models"));
+        appliance.addListener(new PanelListener(panel, panel, panel, "test-device", "models"));
         appliance.start();
     }
 
