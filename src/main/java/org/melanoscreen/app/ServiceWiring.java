@@ -49,22 +49,15 @@ final class ServiceWiring {
                 return source.open();
             }
 
-            /** The store, with the configuration's changes audited; retention is the appliance's (at open, daily). */
             @Override
             public ResultStore openStore() throws StoreException {
-                ResultStore opened = ResultStore.open(store);
-                try {
-                    ConfigurationAudit.record(opened, config);
-                    return opened;
-                } catch (StoreException | RuntimeException e) {
-                    // closed, so that the retry can open it again
-                    try {
-                        opened.close();
-                    } catch (StoreException c) {
-                        e.addSuppressed(c);
-                    }
-                    throw e;
-                }
+                return ResultStore.open(store);
+            }
+
+            /** Retention is the appliance's (at open, daily); the configuration's changes are audited here. */
+            @Override
+            public void storeOpened(ResultStore opened) throws StoreException {
+                ConfigurationAudit.record(opened, config);
             }
         };
     }

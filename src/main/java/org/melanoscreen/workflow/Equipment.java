@@ -111,6 +111,7 @@ final class Equipment implements AutoCloseable {
     private void openStore() throws StoreException {
         ResultStore opened = resources.openStore();
         try {
+            resources.storeOpened(opened);
             upkeep.opened(opened);
         } catch (StoreException | RuntimeException e) {
             // closed, so that the retry opens it again
