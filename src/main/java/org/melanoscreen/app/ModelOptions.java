@@ -1,7 +1,5 @@
 package org.melanoscreen.app;
 
-import org.melanoscreen.analysis.LesionMeasurer;
-import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningSettings;
 import org.melanoscreen.model.ModelException;
@@ -47,7 +45,7 @@ public final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads per model, 0 to 64 "
             + "(key models.threads; 0 = one per core less one, at least one; default 0).")
     void threads(int n) {
-        set("--threads", "models.threads", n, SessionSettings.THREADS);
+        set("--threads", "models.threads", n);
     }
 
     @Option(names = "--opt-level", paramLabel = "LEVEL",
@@ -66,7 +64,7 @@ public final class ModelOptions {
             description = "Size of one image pixel on the skin in mm (above 0, at most 1), from the dermatoscope "
                     + "optics (key optics.pixel_pitch_mm; diameters in mm are omitted without it).")
     void pixelPitchMm(double mm) {
-        set("--pixel-pitch-mm", "optics.pixel_pitch_mm", mm, LesionMeasurer.PIXEL_PITCH_MM);
+        set("--pixel-pitch-mm", "optics.pixel_pitch_mm", mm);
     }
 
     @Option(names = "--hair-removal", description = "Remove hairs (DullRazor) before segmenting (key "
@@ -78,17 +76,18 @@ public final class ModelOptions {
     @Option(names = "--min-lesion-area", paramLabel = "FRACTION", description = "Smallest lesion, as a fraction of "
             + "the image, that can give LOW (key lesion.min_area; default 0.01).")
     void minLesionArea(double fraction) {
-        set("--min-lesion-area", "lesion.min_area", fraction, LesionSettings.AREA);
+        set("--min-lesion-area", "lesion.min_area", fraction);
     }
 
     @Option(names = "--max-lesion-area", paramLabel = "FRACTION", description = "Largest lesion, as a fraction of "
             + "the image, that can give LOW (key lesion.max_area; default 0.85).")
     void maxLesionArea(double fraction) {
-        set("--max-lesion-area", "lesion.max_area", fraction, LesionSettings.AREA);
+        set("--max-lesion-area", "lesion.max_area", fraction);
     }
 
-    /** Sets {@code key}, or a usage error (exit 2) naming the option and the range its setting's owner allows. */
-    private void set(String option, String key, double value, Range range) {
+    /** Sets {@code key}, or a usage error (exit 2) naming the option and the range the key's owner declares. */
+    private void set(String option, String key, double value) {
+        Range range = ServiceConfig.key(key).range();
         if (!range.contains(value)) {
             throw new ParameterException(command.commandLine(), "Invalid value for option '" + option + "': "
                     + Range.format(value) + " is out of range; it must be " + range.describe());

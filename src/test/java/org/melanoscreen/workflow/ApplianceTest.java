@@ -465,4 +465,38 @@ class ApplianceTest {
         assertEquals(1, recorder.results.size(), "the same placement does not trigger again");
         assertTrue(Files.exists(tmp.resolve("data")));
     }
+
+    @Test
+    void retentionRunsWhenTheStoreOpensAndOnceADayWhileReady() throws Exception {
+        Path data = tmp.resolve("data");
+        ScriptedResources resources = new ScriptedResources() {
+            @Override
+            public ResultStore openStore() throws StoreException {
+                storeOpens.incrementAndGet();
+                return ResultStore.open(new StoreSettings(data, 0, null, 1, "test-device"));
+            }
+        };
+        boot(resources, FAST);
+        captureNow();
+        after(FAST.resultHold());
+        captureNow();
+        after(FAST.resultHold());
+        assertEquals(List.of(2L, 1L), storedIds(data), "kept until the daily upkeep");
+        after(Duration.ofHours(24).minus(FAST.resultHold().multipliedBy(2)).minusMillis(1));
+        assertEquals(List.of(2L, 1L), storedIds(data), "not before a day has passed since the store was opened");
+        after(FAST.healthInterval());
+        assertEquals(List.of(2L), storedIds(data), "the daily upkeep, at the next health check, keeps the newest");
+        captureNow();
+        appliance.close();
+        assertEquals(List.of(3L, 2L), storedIds(data));
+        boot(resources, FAST);
+        assertEquals(List.of(3L), storedIds(data), "applied when the store is opened");
+        assertEquals(2, resources.storeOpens.get());
+    }
+
+    private static List<Long> storedIds(Path data) throws StoreException {
+        try (ResultStore store = ResultStore.openShared(data)) {
+            return store.list(java.time.Instant.EPOCH, 100).stream().map(s -> s.id()).toList();
+        }
+    }
 }
