@@ -44,20 +44,12 @@ public final class ServiceConfig {
      * message (a relation between its keys, or a value only it can check).
      */
     private static final List<Parse> PARSES = List.of(ServiceSettings::from, SessionSettings::from,
-            ServiceConfig::source, ScreeningSettings::from, ApplianceSettings::from,
+            SourceFactory::from, ScreeningSettings::from, ApplianceSettings::from,
             v -> HardwareSettings.parse(v.asMap()), v -> DicomSettings.parse(v.asMap()));
 
     @FunctionalInterface
     private interface Parse {
         Object from(Values values) throws Exception;
-    }
-
-    private static SourceFactory.Plan source(Values v) {
-        try {
-            return SourceFactory.parse(v.text("source"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("source: " + e.getMessage(), e);
-        }
     }
 
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();

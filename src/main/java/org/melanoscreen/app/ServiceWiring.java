@@ -32,7 +32,7 @@ final class ServiceWiring {
         List<Path> modelFolders = ServiceParts.modelFolders(config);
         SessionSettings session = ServiceParts.sessionSettings(config);
         StoreSettings store = ServiceParts.storeSettings(config, dataFolder);
-        SourceFactory.Plan source = SourceFactory.parse(config.text("source"));
+        SourceFactory.Plan source = SourceFactory.from(config.values());
         return new Resources() {
             @Override
             public ModelSet loadModels() throws ModelException {
