@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 /**
  * Options shared by every command that screens files. They read the service's configuration (built-in defaults,
  * then {@code --config}, then {@code --set}) and each option below overrides one of its keys, so these commands
- * given the device's configuration file screen exactly as the device does.
+ * given the device's configuration file screen exactly as the device does. The defaults are the keys' (listed in
+ * device/melanoscreen.conf), so no option here has one of its own.
  */
 public final class ModelOptions {
     @Spec(Spec.Target.MIXEE)
@@ -43,19 +44,19 @@ public final class ModelOptions {
     List<Path> models;
 
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads per model, 0 to 64 "
-            + "(key models.threads; 0 = one per core less one, at least one; default 0).")
+            + "(key models.threads; 0 = one per core less one, at least one).")
     void threads(int n) {
         set("--threads", "models.threads", n);
     }
 
     @Option(names = "--opt-level", paramLabel = "LEVEL",
-            description = "Graph optimisation: ${COMPLETION-CANDIDATES} (key models.optimisation; default ALL).")
+            description = "Graph optimisation: ${COMPLETION-CANDIDATES} (key models.optimisation).")
     void optimisation(SessionSettings.OptimisationLevel level) {
         options.put("models.optimisation", level.label());
     }
 
     @Option(names = "--provider", paramLabel = "EP", description = "Execution provider: ${COMPLETION-CANDIDATES}; "
-            + "falls back to CPU when not in this build (key models.provider; default CPU).")
+            + "falls back to CPU when not in this build (key models.provider).")
     void provider(SessionSettings.ExecutionProvider provider) {
         options.put("models.provider", provider.label());
     }
@@ -74,13 +75,13 @@ public final class ModelOptions {
     }
 
     @Option(names = "--min-lesion-area", paramLabel = "FRACTION", description = "Smallest lesion, as a fraction of "
-            + "the image, that can give LOW (key lesion.min_area; default 0.01).")
+            + "the image, that can give LOW (key lesion.min_area).")
     void minLesionArea(double fraction) {
         set("--min-lesion-area", "lesion.min_area", fraction);
     }
 
     @Option(names = "--max-lesion-area", paramLabel = "FRACTION", description = "Largest lesion, as a fraction of "
-            + "the image, that can give LOW (key lesion.max_area; default 0.85).")
+            + "the image, that can give LOW (key lesion.max_area).")
     void maxLesionArea(double fraction) {
         set("--max-lesion-area", "lesion.max_area", fraction);
     }
