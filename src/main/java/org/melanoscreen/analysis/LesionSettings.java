@@ -1,9 +1,14 @@
 package org.melanoscreen.analysis;
 
+import org.melanoscreen.settings.Key;
 import org.melanoscreen.settings.Range;
+import org.melanoscreen.settings.Values;
+
+import java.util.List;
 
 /**
- * What the quality gate asks of the segmented lesion before a frame may give LOW. The defaults were measured on the
+ * What the quality gate asks of the segmented lesion before a frame may give LOW, configured by the {@code lesion.*}
+ * keys ({@link #KEYS}). The defaults were measured on the
  * ISIC 2017 and HAM10000 validation images and on generated frames without a lesion (README, "Lesion checks").
  *
  * @param minAreaFraction   smallest lesion, as a share of the frame
@@ -31,7 +36,34 @@ public record LesionSettings(double minAreaFraction, double maxAreaFraction, dou
     public static final Range CONTRAST = Range.closed(0, 100);
     public static final Range TEXTURE = Range.closed(0, 128);
 
-    public static final LesionSettings DEFAULT = new LesionSettings(0.01, 0.85, 4, 0.25, 0.75, 3, 5, true);
+    /** The keys with their defaults: the only place the defaults are written. */
+    public static final List<Key> KEYS = List.of(
+            Key.number("lesion.min_area", 0.01, AREA, "Smallest lesion (share of the image) that can be LOW."),
+            Key.number("lesion.max_area", 0.85, AREA, "Largest lesion (share of the image) that can be LOW."),
+            Key.number("lesion.border_margin_px", 4, BORDER_MARGIN_PX,
+                    "Closest a LOW lesion may come to the frame edge (frame pixels)."),
+            Key.number("lesion.max_second_lesion", 0.25, SECOND_LESION,
+                    "Largest second lesion in view, as a share of the first."),
+            Key.number("lesion.min_confidence", 0.75, CONFIDENCE,
+                    "Lowest mean segmenter confidence for a lesion to be in view."),
+            Key.number("lesion.min_contrast", 3, CONTRAST,
+                    "Lowest lesion/skin colour difference (delta E) for a lesion to be in view."),
+            Key.number("lesion.min_texture", 5, TEXTURE,
+                    "Lowest brightness spread (0-255) inside a lesion for it to be in view."),
+            Key.bool("lesion.ood_check", true, "RETAKE a crop unlike the classifier's training images "
+                    + "(off only for the demo's simulated lesions)."));
+
+    /** Declared after the keys, from which it is read. */
+    public static final LesionSettings DEFAULT = from(Values.defaults(KEYS));
+
+    /** The settings the {@code lesion.*} keys give; a relation between them that does not hold names both keys. */
+    public static LesionSettings from(Values v) {
+        v.requireBelow("lesion.min_area", "lesion.max_area");
+        return new LesionSettings(v.number("lesion.min_area"), v.number("lesion.max_area"),
+                v.number("lesion.border_margin_px"), v.number("lesion.max_second_lesion"),
+                v.number("lesion.min_confidence"), v.number("lesion.min_contrast"), v.number("lesion.min_texture"),
+                v.bool("lesion.ood_check"));
+    }
 
     public LesionSettings {
         AREA.check("smallest lesion area", minAreaFraction);
@@ -44,10 +76,5 @@ public record LesionSettings(double minAreaFraction, double maxAreaFraction, dou
         CONFIDENCE.check("lowest lesion confidence", minConfidence);
         CONTRAST.check("lowest lesion contrast", minContrast);
         TEXTURE.check("lowest lesion texture", minTexture);
-    }
-
-    public LesionSettings withArea(double min, double max) {
-        return new LesionSettings(min, max, borderMarginPx, maxOtherLesion, minConfidence, minContrast, minTexture,
-                oodCheck);
     }
 }

@@ -1,10 +1,14 @@
 package org.melanoscreen.analysis;
 
+import org.melanoscreen.settings.Key;
 import org.melanoscreen.settings.Range;
+import org.melanoscreen.settings.Values;
+
+import java.util.List;
 
 /**
- * Thresholds of the image-quality gate. The defaults pass the ISIC 2017 validation images (see the README's
- * calibration figures) and reject clearly blurred, over- or under-exposed and colour-cast frames.
+ * Thresholds of the image-quality gate, configured by the {@code quality.*} keys ({@link #KEYS}). The defaults pass
+ * the ISIC 2017 validation images (see the README's calibration figures) and reject clearly blurred, over- or under-exposed and colour-cast frames.
  *
  * @param minSharpness       lowest focus measure on the lesion (1 - Crete et al. blur estimate, at 256 pixels wide)
  * @param maxClippedHigh     largest share of central pixels with a saturated channel
@@ -28,8 +32,28 @@ public record QualitySettings(double minSharpness, double maxClippedHigh, double
     /** A share of the diagonal; 0 would refuse every lesion. */
     public static final Range CENTRE_OFFSET = Range.aboveUpTo(0, 1);
 
-    /** Declared after the ranges, which its construction checks against. */
-    public static final QualitySettings DEFAULT = new QualitySettings(0.18, 0.15, 0.05, 40, 235, 0.18, 0.25);
+    /** The keys with their defaults: the only place the defaults are written. */
+    public static final List<Key> KEYS = List.of(
+            Key.number("quality.min_sharpness", 0.18, SHARPNESS, "Lowest focus measure on the lesion."),
+            Key.number("quality.max_clipped_high", 0.15, SHARE, "Largest saturated share of the centre."),
+            Key.number("quality.max_clipped_low", 0.05, SHARE, "Largest black share of the centre."),
+            Key.number("quality.min_mean_luma", 40, LUMA, "Darkest acceptable mean brightness (0-255)."),
+            Key.number("quality.max_mean_luma", 235, LUMA, "Brightest acceptable mean brightness (0-255)."),
+            Key.number("quality.max_colour_cast", 0.18, COLOUR_CAST, "Largest chromaticity distance from skin."),
+            Key.number("quality.max_centre_offset", 0.25, CENTRE_OFFSET,
+                    "Largest lesion offset, share of the diagonal."));
+
+    /** Declared after the keys, from which it is read. */
+    public static final QualitySettings DEFAULT = from(Values.defaults(KEYS));
+
+    /** The settings the {@code quality.*} keys give; a relation between them that does not hold names both keys. */
+    public static QualitySettings from(Values v) {
+        v.requireBelow("quality.min_mean_luma", "quality.max_mean_luma");
+        return new QualitySettings(v.number("quality.min_sharpness"), v.number("quality.max_clipped_high"),
+                v.number("quality.max_clipped_low"), v.number("quality.min_mean_luma"),
+                v.number("quality.max_mean_luma"), v.number("quality.max_colour_cast"),
+                v.number("quality.max_centre_offset"));
+    }
 
     public QualitySettings {
         SHARPNESS.check("minimum sharpness", minSharpness);

@@ -1,6 +1,6 @@
 package org.melanoscreen.analysis;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.melanoscreen.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -9,13 +9,11 @@ import java.util.Map;
 
 /** The JSON form of results and errors shared by every command ({@code --json}: one object per line). */
 public final class ResultJson {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
-
     private ResultJson() {
     }
 
     public static ObjectNode result(ScreeningResult r) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("source", r.source());
         o.put("status", "ok");
         o.put("risk", r.risk().name());
@@ -24,11 +22,11 @@ public final class ResultJson {
         if (r.melanomaProbability() == null) {
             o.putNull("melanoma_probability");
         } else {
-            o.put("melanoma_probability", round(r.melanomaProbability(), 6));
+            o.put("melanoma_probability", Json.round(r.melanomaProbability(), 6));
         }
-        o.put("referral_threshold", round(r.referralThreshold(), 6));
+        o.put("referral_threshold", Json.round(r.referralThreshold(), 6));
         ObjectNode classes = o.putObject("class_probabilities");
-        r.classProbabilities().forEach((k, v) -> classes.put(k, round(v, 6)));
+        r.classProbabilities().forEach((k, v) -> classes.put(k, Json.round(v, 6)));
         o.put("width", r.frameWidth());
         o.put("height", r.frameHeight());
         if (r.region() == null) {
@@ -48,7 +46,7 @@ public final class ResultJson {
         o.set("quality", quality(r.quality()));
         ObjectNode timings = o.putObject("timings_ms");
         for (Map.Entry<String, Double> e : r.timingsMs().entrySet()) {
-            timings.put(e.getKey(), round(e.getValue(), 3));
+            timings.put(e.getKey(), Json.round(e.getValue(), 3));
         }
         return o;
     }
@@ -66,23 +64,23 @@ public final class ResultJson {
             if (p == null) {
                 screened.addNull();
             } else {
-                screened.add(round(p, 6));
+                screened.add(Json.round(p, 6));
             }
         }
         return result;
     }
 
     public static ObjectNode measurements(LesionMeasurements m) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("area_px", round(m.areaPx(), 1));
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("area_px", Json.round(m.areaPx(), 1));
         putNullable(o, "area_mm2", m.areaMm2(), 3);
-        o.put("diameter_px", round(m.diameterPx(), 2));
+        o.put("diameter_px", Json.round(m.diameterPx(), 2));
         putNullable(o, "diameter_mm", m.diameterMm(), 3);
         ArrayNode asym = o.putArray("asymmetry_per_axis");
         for (double a : m.asymmetryPerAxis()) {
-            asym.add(round(a, 4));
+            asym.add(Json.round(a, 4));
         }
-        o.put("compactness", round(m.compactness(), 4));
+        o.put("compactness", Json.round(m.compactness(), 4));
         ArrayNode colours = o.putArray("colours");
         m.colours().forEach(c -> colours.add(c.label()));
         ObjectNode abcd = o.putObject("abcd_approximate");
@@ -90,36 +88,36 @@ public final class ResultJson {
         abcd.put("border", m.borderScore());
         abcd.put("colours", m.colours().size());
         abcd.put("differential_structures_assumed", LesionMeasurements.DIFFERENTIAL_STRUCTURES_ASSUMED);
-        abcd.put("tds", round(m.tdsApproximate(), 2));
+        abcd.put("tds", Json.round(m.tdsApproximate(), 2));
         abcd.put("note", "approximate secondary indicator, not a diagnosis; structures not assessed");
         return o;
     }
 
     public static ObjectNode quality(QualityReport q) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("passed", q.passed());
         ArrayNode reasons = o.putArray("reasons");
         q.reasons().forEach(reasons::add);
         putNullable(o, "sharpness", q.sharpness(), 4);
-        o.put("clipped_high", round(q.clippedHigh(), 4));
-        o.put("clipped_low", round(q.clippedLow(), 4));
-        o.put("mean_luma", round(q.meanLuma(), 1));
-        o.put("colour_cast", round(q.colourCast(), 4));
+        o.put("clipped_high", Json.round(q.clippedHigh(), 4));
+        o.put("clipped_low", Json.round(q.clippedLow(), 4));
+        o.put("mean_luma", Json.round(q.meanLuma(), 1));
+        o.put("colour_cast", Json.round(q.colourCast(), 4));
         putNullable(o, "centre_offset", q.centreOffset(), 4);
-        o.put("lesion_area_fraction", round(q.lesionAreaFraction(), 4));
+        o.put("lesion_area_fraction", Json.round(q.lesionAreaFraction(), 4));
         LesionFindings lesion = q.lesion();
         ObjectNode l = o.putObject("lesion");
         l.put("present", lesion.present());
         putNullable(l, "segmenter_confidence", lesion.confidence(), 4);
         putNullable(l, "contrast_delta_e", lesion.contrast(), 2);
         putNullable(l, "texture", lesion.texture(), 2);
-        l.put("second_lesion_share", round(lesion.otherShare(), 4));
+        l.put("second_lesion_share", Json.round(lesion.otherShare(), 4));
         putNullable(l, "border_distance_px", lesion.borderPx(), 1);
         return o;
     }
 
     public static ObjectNode error(String source, String message) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("source", source);
         o.put("status", "error");
         o.put("error", message);
@@ -130,15 +128,7 @@ public final class ResultJson {
         if (v == null || v.isNaN()) {
             o.putNull(key);
         } else {
-            o.put(key, round(v, digits));
+            o.put(key, Json.round(v, digits));
         }
-    }
-
-    public static double round(double v, int digits) {
-        if (!Double.isFinite(v)) {
-            return v;
-        }
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
     }
 }

@@ -1,10 +1,10 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.json.Json;
 import ai.onnxruntime.OnnxTensor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.melanoscreen.analysis.PreparedFrame;
 import org.melanoscreen.analysis.ReadAhead;
-import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
 import org.melanoscreen.analysis.StageTimings;
@@ -79,26 +79,26 @@ final class BenchCommand implements Callable<Integer> {
             Measured m = measure(pipeline, files);
             double pipelineP50 = percentile(m.totals(), 50);
             double floorP50 = percentile(m.floor(), 50);
-            ObjectNode o = ResultJson.MAPPER.createObjectNode();
-            o.put("startup_ms", ResultJson.round(startupMs, 1));
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("startup_ms", Json.round(startupMs, 1));
             o.put("provider", modelOptions.sessionSettings().effectiveProvider().label());
             o.put("cores", Runtime.getRuntime().availableProcessors());
             o.put("model_threads", modelOptions.sessionSettings().effectiveThreads());
             o.put("iterations", iterations);
             ObjectNode stageNode = o.putObject("stages_ms");
-            m.stages().forEach((k, v) -> stageNode.putObject(k).put("p50", ResultJson.round(percentile(v, 50), 3))
-                    .put("p95", ResultJson.round(percentile(v, 95), 3)));
-            o.putObject("pipeline_ms").put("p50", ResultJson.round(pipelineP50, 3))
-                    .put("p95", ResultJson.round(percentile(m.totals(), 95), 3));
-            o.put("images_per_s", ResultJson.round(iterations / m.screeningS(), 2));
-            o.putObject("floor_ms").put("p50", ResultJson.round(floorP50, 3))
-                    .put("p95", ResultJson.round(percentile(m.floor(), 95), 3));
-            o.put("pipeline_over_floor", ResultJson.round(pipelineP50 / floorP50, 3));
+            m.stages().forEach((k, v) -> stageNode.putObject(k).put("p50", Json.round(percentile(v, 50), 3))
+                    .put("p95", Json.round(percentile(v, 95), 3)));
+            o.putObject("pipeline_ms").put("p50", Json.round(pipelineP50, 3))
+                    .put("p95", Json.round(percentile(m.totals(), 95), 3));
+            o.put("images_per_s", Json.round(iterations / m.screeningS(), 2));
+            o.putObject("floor_ms").put("p50", Json.round(floorP50, 3))
+                    .put("p95", Json.round(percentile(m.floor(), 95), 3));
+            o.put("pipeline_over_floor", Json.round(pipelineP50 / floorP50, 3));
             double aloneP50 = percentile(m.alone(), 50);
-            o.putObject("alone_ms").put("p50", ResultJson.round(aloneP50, 3))
-                    .put("p95", ResultJson.round(percentile(m.alone(), 95), 3));
-            o.put("alone_over_floor", ResultJson.round(aloneP50 / percentile(m.aloneFloor(), 50), 3));
-            o.put("peak_rss_mb", ResultJson.round(ProcessStats.peakRssKb() / 1024.0, 1));
+            o.putObject("alone_ms").put("p50", Json.round(aloneP50, 3))
+                    .put("p95", Json.round(percentile(m.alone(), 95), 3));
+            o.put("alone_over_floor", Json.round(aloneP50 / percentile(m.aloneFloor(), 50), 3));
+            o.put("peak_rss_mb", Json.round(ProcessStats.peakRssKb() / 1024.0, 1));
             if (output.json) {
                 System.out.println(o);
             } else {

@@ -1,7 +1,7 @@
 package org.melanoscreen.app;
 
+import org.melanoscreen.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.Risk;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.eval.BinaryMetrics;
@@ -48,6 +48,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        modelOptions.config();
         Dataset data;
         try {
             data = Dataset.read(dataset, split);
@@ -103,13 +104,13 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     static ObjectNode json(EvalReport r) {
-        ObjectNode o = ResultJson.MAPPER.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("images", r.images());
         o.put("failed", r.failed());
         o.put("melanomas", r.melanomas());
         number(o, "auc", r.auc());
         if (Double.isFinite(r.aucCi()[0])) {
-            o.putArray("auc_ci").add(ResultJson.round(r.aucCi()[0], 6)).add(ResultJson.round(r.aucCi()[1], 6));
+            o.putArray("auc_ci").add(Json.round(r.aucCi()[0], 6)).add(Json.round(r.aucCi()[1], 6));
         } else {
             o.putNull("auc_ci");
         }
@@ -136,7 +137,7 @@ final class EvalCommand implements Callable<Integer> {
 
     private static void number(ObjectNode o, String key, double v) {
         if (Double.isFinite(v)) {
-            o.put(key, ResultJson.round(v, 6));
+            o.put(key, Json.round(v, 6));
         } else {
             o.putNull(key);
         }

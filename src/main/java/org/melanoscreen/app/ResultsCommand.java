@@ -2,7 +2,7 @@ package org.melanoscreen.app;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.melanoscreen.analysis.ResultJson;
+import org.melanoscreen.json.Json;
 import org.melanoscreen.export.FolderExporter;
 import org.melanoscreen.export.ScreeningExporter;
 import org.melanoscreen.export.dicom.DicomExporter;
@@ -184,7 +184,7 @@ final class ResultsCommand implements Runnable {
                 line(out, "file", String.format(Locale.ROOT, "%-16s %10d bytes  sha256 %s", f.name(), f.size(),
                         f.sha256()));
             }
-            line(out, "result", ResultJson.MAPPER.writerWithDefaultPrettyPrinter()
+            line(out, "result", Json.MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(s.toJson().get("result")).replace("\n", "\n" + " ".repeat(16)));
         }
 
@@ -322,7 +322,7 @@ final class ResultsCommand implements Runnable {
         }
 
         private static ObjectNode json(OutboxStatus s, Instant now) {
-            ObjectNode o = ResultJson.MAPPER.createObjectNode();
+            ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("destination", s.destination());
             o.put("pending", s.pending());
             o.put("retrying", s.retrying());

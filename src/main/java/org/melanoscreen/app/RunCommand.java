@@ -1,58 +1,36 @@
 package org.melanoscreen.app;
 
-import org.melanoscreen.analysis.LesionSettings;
-import org.melanoscreen.analysis.QualitySettings;
-import org.melanoscreen.analysis.ScreeningPipeline;
-import org.melanoscreen.capture.CaptureException;
-import org.melanoscreen.capture.FrameSource;
-import org.melanoscreen.capture.SourceFactory;
-import org.melanoscreen.device.Hardware;
-import org.melanoscreen.device.HardwareException;
-import org.melanoscreen.device.HardwareSettings;
-import org.melanoscreen.eval.BinaryMetrics;
-import org.melanoscreen.model.ModelException;
-import org.melanoscreen.model.ModelSet;
-import org.melanoscreen.model.SessionSettings;
+import org.melanoscreen.panel.Hardware;
+import org.melanoscreen.panel.HardwareException;
+import org.melanoscreen.panel.HardwareSettings;
 import org.melanoscreen.outbox.Destination;
 import org.melanoscreen.outbox.OutboxSender;
 import org.melanoscreen.service.SystemdNotifier;
 import org.melanoscreen.service.SystemdStateReporter;
 import org.melanoscreen.service.WatchdogPinger;
-import org.melanoscreen.store.ResultStore;
-import org.melanoscreen.store.StoreException;
-import org.melanoscreen.store.StoreSettings;
 import org.melanoscreen.workflow.Appliance;
 import org.melanoscreen.workflow.ApplianceListener;
-import org.melanoscreen.workflow.ApplianceSettings;
 import org.melanoscreen.workflow.ApplianceState;
 import org.melanoscreen.workflow.CaptureOutcome;
-import org.melanoscreen.workflow.Resources;
 import org.melanoscreen.workflow.StateChange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+/**
+ * The service: configuration (with the demo's defaults), hardware, the appliance and its listeners, the control
+ * inputs, then either the service loop or the {@code --captures} benchmark, and an orderly stop.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the appliance service: capture, quality gate, screening, results store. "
                 + "--demo runs it with the simulated dermatoscope, no hardware needed.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
-    private static final String LAST_CONFIG = "last-config.properties";
-
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (see device/melanoscreen.conf).")
     Path configFile;
 
@@ -75,20 +53,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> settings = new LinkedHashMap<>(overrides);
-        if (demo) {
-            settings.putIfAbsent("source", "simulated");
-            settings.putIfAbsent("device.id", "melanoscreen-demo");
-            settings.putIfAbsent("hardware.lights", "console");
-            settings.putIfAbsent("hardware.button", "none");
-            settings.putIfAbsent("hardware.display", "png");
-            settings.putIfAbsent("lesion.ood_check", "false");
-        }
+        Map<String, String> settings = demo ? DemoDefaults.withDemo(overrides) : overrides;
         ServiceConfig config = load(settings);
         DataFolder data = DataFolder.of(config, demo);
         if (demo && !settings.containsKey("hardware.png_dir")) {
-            settings.put("hardware.png_dir", data.path().resolve("display-frames").toString());
-            config = load(settings);
+            config = load(DemoDefaults.withFramesIn(settings, data.path()));
         }
         System.out.println(data.describe());
         if (!config.bool("lesion.ood_check")) {
@@ -107,17 +76,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         } catch (HardwareException e) {
             throw new SetupException(e.getMessage(), e);
         }
-        Appliance appliance = build(config, data.path(), destinations.stream().map(Destination::name).toList());
+        Appliance appliance = ServiceWiring.appliance(config, data.path(),
+                destinations.stream().map(Destination::name).toList());
         OutboxSender sender = destinations.isEmpty() ? null : OutboxParts.sender(config, data.path(), destinations);
         hardware.attach(appliance, config.text("device.id"), ServiceParts.modelIds(config));
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
         appliance.addListener(new SystemdStateReporter(systemd));
-        ResultTap tap = new ResultTap();
         appliance.addListener(new ConsoleListener(System.out));
-        appliance.addListener(tap);
         if (sender != null) {
             appliance.addListener(new ResultWakesSender(sender));
         }
+        CaptureBenchmark benchmark = captures > 0 ? new CaptureBenchmark(appliance) : null;
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable shutDown = () -> {
             systemd.stopping();
@@ -140,14 +109,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 System.out.println("outbox: sending every screening stored from now on to "
                         + String.join(", ", destinations.stream().map(Destination::name).toList()));
             }
-            if (config.bool("control.stdin") && captures == 0) {
+            ControlSettings controls = ControlSettings.from(config.values());
+            if (controls.stdin() && benchmark == null) {
                 control.readConsole(System.in);
             }
-            if (!config.text("control.socket").isEmpty()) {
-                control.listen(Path.of(config.text("control.socket")));
+            if (controls.socket() != null) {
+                control.listen(controls.socket());
             }
-            if (captures > 0) {
-                return benchmark(appliance, tap);
+            if (benchmark != null) {
+                return benchmark.run(captures);
             }
             while (!stopped.await(demo && intervalMs > 0 ? intervalMs : 1000, TimeUnit.MILLISECONDS)) {
                 ApplianceState s = appliance.state();
@@ -174,99 +144,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private Appliance build(ServiceConfig config, Path dataFolder, List<String> destinations) {
-        List<Path> modelFolders = ServiceParts.modelFolders(config);
-        SessionSettings session = ServiceParts.sessionSettings(config);
-        QualitySettings quality = new QualitySettings(config.number("quality.min_sharpness"),
-                config.number("quality.max_clipped_high"), config.number("quality.max_clipped_low"),
-                config.number("quality.min_mean_luma"), config.number("quality.max_mean_luma"),
-                config.number("quality.max_colour_cast"), config.number("quality.max_centre_offset"));
-        Double pitch = config.optionalNumber("optics.pixel_pitch_mm");
-        boolean hair = config.bool("capture.hair_removal");
-        LesionSettings lesion = new LesionSettings(config.number("lesion.min_area"), config.number("lesion.max_area"),
-                config.number("lesion.border_margin_px"), config.number("lesion.max_second_lesion"),
-                config.number("lesion.min_confidence"), config.number("lesion.min_contrast"),
-                config.number("lesion.min_texture"), config.bool("lesion.ood_check"));
-        StoreSettings store = ServiceParts.storeSettings(config, dataFolder);
-        SourceFactory.Plan source = SourceFactory.parse(config.text("source"));
-        Resources resources = new Resources() {
-            @Override
-            public ModelSet loadModels() throws ModelException {
-                return ModelSet.load(modelFolders, session);
-            }
-
-            @Override
-            public String modelFilesState() {
-                return ServiceParts.filesState(modelFolders);
-            }
-
-            @Override
-            public FrameSource openSource() throws CaptureException {
-                return source.open();
-            }
-
-            @Override
-            public ResultStore openStore() throws StoreException {
-                ResultStore opened = ResultStore.open(store);
-                try {
-                    opened.forwardTo(destinations);
-                    auditConfiguration(opened, config);
-                    opened.applyRetention();
-                    return opened;
-                } catch (StoreException | RuntimeException e) {
-                    // closed, so that the retry can open it again
-                    try {
-                        opened.close();
-                    } catch (StoreException c) {
-                        e.addSuppressed(c);
-                    }
-                    throw e;
-                }
-            }
-        };
-        ApplianceSettings appliance = new ApplianceSettings(config.integer("capture.burst_frames"),
-                config.integer("capture.screen_best"), seconds(config.number("capture.result_hold_s")),
-                seconds(config.number("capture.fault_retry_s")), seconds(config.number("capture.health_interval_s")),
-                config.bool("capture.auto"));
-        return new Appliance(appliance, resources,
-                models -> ScreeningPipeline.forModels(models, pitch, quality, lesion, hair),
-                config.text("device.id"), new Main.Version().getVersion()[0]);
-    }
-
-    private static Duration seconds(double s) {
-        return Duration.ofMillis(Math.round(s * 1000));
-    }
-
-    /** Writes an audit line for each key that changed since the configuration last used with this data folder. */
-    private static void auditConfiguration(ResultStore store, ServiceConfig config) throws StoreException {
-        Path last = store.dataFolder().resolve(LAST_CONFIG);
-        Properties previous = new Properties();
-        try {
-            if (Files.exists(last)) {
-                try (InputStream in = Files.newInputStream(last)) {
-                    previous.load(in);
-                }
-            }
-            Map<String, String> before = new LinkedHashMap<>();
-            previous.forEach((k, v) -> before.put(k.toString(), v.toString()));
-            List<String> changes = before.isEmpty() ? List.of("first start with this data folder")
-                    : config.changesSince(before);
-            for (String change : changes) {
-                store.audit("CONFIG", change);
-            }
-            Properties now = new Properties();
-            now.putAll(config.effective());
-            Path tmp = last.resolveSibling(LAST_CONFIG + ".tmp");
-            try (var out = Files.newOutputStream(tmp)) {
-                now.store(out, "configuration in effect at the last start");
-            }
-            Files.move(tmp, last, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new StoreException(last + ": configuration record cannot be written (" + e.getMessage() + ")");
-        }
-    }
-
     /** Starts the outbox's next round as soon as a result is stored. */
     private record ResultWakesSender(OutboxSender sender) implements ApplianceListener {
         @Override
@@ -277,77 +154,5 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         public void resultReady(CaptureOutcome outcome) {
             sender.wake();
         }
-    }
-
-    /** Collects results and states for the --captures benchmark. */
-    private static final class ResultTap implements ApplianceListener {
-        final BlockingQueue<CaptureOutcome> outcomes = new LinkedBlockingQueue<>();
-        volatile ApplianceState state = ApplianceState.BOOTING;
-        volatile long readyAtNanos;
-
-        @Override
-        public void stateChanged(StateChange change) {
-            state = change.state();
-            if (change.state() == ApplianceState.READY && readyAtNanos == 0) {
-                readyAtNanos = System.nanoTime();
-            }
-        }
-
-        @Override
-        public void resultReady(CaptureOutcome outcome) {
-            outcomes.add(outcome);
-        }
-    }
-
-    private int benchmark(Appliance appliance, ResultTap tap) throws InterruptedException {
-        long start = System.nanoTime();
-        while (tap.readyAtNanos == 0 && System.nanoTime() - start < TimeUnit.MINUTES.toNanos(2)) {
-            Thread.sleep(20);
-        }
-        if (tap.readyAtNanos == 0) {
-            System.err.println("error: the appliance did not become READY within 2 minutes (state " + tap.state + ")");
-            return 2;
-        }
-        double readyWallMs = System.currentTimeMillis() - (System.nanoTime() - tap.readyAtNanos) / 1e6;
-        double startupMs = readyWallMs - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        List<Double> latencies = new ArrayList<>();
-        int stored = 0;
-        int lost = 0;
-        long[] rss = new long[2];
-        long[] files = new long[2];
-        int baseline = Math.min(500, Math.max(1, captures / 20));
-        for (int i = 1; i <= captures; i++) {
-            appliance.trigger("benchmark", null, null);
-            CaptureOutcome o = tap.outcomes.poll(60, TimeUnit.SECONDS);
-            if (o == null) {
-                lost++;
-                System.err.println("error: capture " + i + " gave no result within 60 s (state " + tap.state + ")");
-                continue;
-            }
-            latencies.add(o.triggerToResultMs());
-            stored++;
-            if (i == baseline) {
-                rss[0] = ProcessStats.rssKb();
-                files[0] = ProcessStats.openFiles();
-            }
-            if (i % Math.max(1, captures / 10) == 0) {
-                System.out.printf(Locale.ROOT, "benchmark: %d captures, %d stored, RSS %.1f MB, open files %d%n", i,
-                        stored, ProcessStats.rssKb() / 1024.0, ProcessStats.openFiles());
-            }
-        }
-        rss[1] = ProcessStats.rssKb();
-        files[1] = ProcessStats.openFiles();
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf(Locale.ROOT, "benchmark: %d captures, %d results, %d stored, %d lost%n", captures,
-                latencies.size(), stored, lost);
-        System.out.printf(Locale.ROOT, "start-up to READY: %.0f ms%n", startupMs);
-        System.out.printf(Locale.ROOT, "trigger to result: p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
-                BinaryMetrics.percentile(sorted, 50), BinaryMetrics.percentile(sorted, 95),
-                sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]);
-        System.out.printf(Locale.ROOT, "RSS after %d captures %.1f MB, after %d %.1f MB (%+.1f%%)%n", baseline,
-                rss[0] / 1024.0, captures, rss[1] / 1024.0, rss[0] > 0 ? 100.0 * (rss[1] - rss[0]) / rss[0] : 0);
-        System.out.printf(Locale.ROOT, "open files after %d captures %d, after %d %d%n", baseline, files[0], captures,
-                files[1]);
-        return lost == 0 && stored == captures ? 0 : 1;
     }
 }

@@ -1,16 +1,16 @@
 package org.melanoscreen.app;
 
-import org.melanoscreen.analysis.LesionMeasurer;
 import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
+import org.melanoscreen.analysis.ScreeningSettings;
 import org.melanoscreen.capture.SourceFactory;
-import org.melanoscreen.device.HardwareException;
-import org.melanoscreen.device.HardwareSettings;
+import org.melanoscreen.panel.HardwareSettings;
 import org.melanoscreen.export.dicom.DicomSettings;
 import org.melanoscreen.export.dicomweb.PacsSettings;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.outbox.OutboxSettings;
-import org.melanoscreen.settings.Range;
+import org.melanoscreen.settings.Key;
+import org.melanoscreen.settings.Values;
 import org.melanoscreen.store.StoreSettings;
 import org.melanoscreen.workflow.ApplianceSettings;
 
@@ -20,123 +20,59 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The service's configuration: built-in defaults, then one properties file, then command-line overrides.
- * Every key is known and checked at start; a bad key or value stops the service with a message naming it.
+ * The service's configuration: built-in defaults, then one properties file, then command-line overrides. The keys
+ * are those the settings records declare ({@link #KEYS} joins their lists); every key is known and checked at start
+ * against its declaration, then each record parses its own keys (relations between them included); a bad key or
+ * value stops the service with a message naming it. This class knows no key by itself.
  */
 public final class ServiceConfig {
-    /** A lesion setting's default as the configuration file writes it: the value LesionSettings owns. */
-    private static String lesionDefault(double value) {
-        return Range.format(value);
-    }
-
-
-    /** A known key: its default ("" = unset), what values it takes and, for a number, the range its owner allows. */
-    record Key(String name, String defaultValue, Kind kind, Range range, String help) {
-        Key(String name, String defaultValue, Kind kind, String help) {
-            this(name, defaultValue, kind, null, help);
-        }
-    }
-
-    enum Kind { TEXT, INTEGER, NUMBER, BOOLEAN, OPTIONAL_NUMBER, PROVIDER, OPTIMISATION, HARDWARE, DICOM, OUTBOX }
-
-    private static final List<Key> SERVICE_KEYS = List.of(
-            new Key("device.id", "melanoscreen", Kind.TEXT, "This appliance's name in results and audit lines."),
-            new Key("models", "", Kind.TEXT, "Comma-separated model folders; empty = the shipped models."),
-            new Key("models.threads", "0", Kind.INTEGER, SessionSettings.THREADS,
-                    "ONNX Runtime intra-op threads per model (0 = one per core less one)."),
-            new Key("models.provider", "cpu", Kind.PROVIDER, "cpu, cuda or tensorrt (falls back to cpu if absent)."),
-            new Key("models.optimisation", "all", Kind.OPTIMISATION, "disabled, basic, extended or all."),
-            new Key("source", "camera:/dev/dermatoscope", Kind.TEXT,
-                    "Frames: camera:/dev/X?width=1280&height=720&fps=30&format=MJPG, folder:/path, or simulated "
-                            + "(simulated?unplug-after=N&replug-after=M and freeze-after, fail-every act out camera "
-                            + "faults). Checked at start."),
-            new Key("optics.pixel_pitch_mm", "", Kind.OPTIONAL_NUMBER, LesionMeasurer.PIXEL_PITCH_MM,
-                    "Skin size of one camera pixel in mm (from the dermatoscope optics); empty = diameters in px."),
-            new Key("capture.burst_frames", "5", Kind.INTEGER, ApplianceSettings.BURST_FRAMES,
-                    "Frames grabbed per capture."),
-            new Key("capture.screen_best", "3", Kind.INTEGER, ApplianceSettings.BURST_FRAMES,
-                    "Sharpest passing frames classified and combined."),
-            new Key("capture.auto", "false", Kind.BOOLEAN, "Capture when a sharp, centred lesion holds still."),
-            new Key("capture.hair_removal", "false", Kind.BOOLEAN, "Remove hairs (DullRazor) before segmenting."),
-            new Key("capture.result_hold_s", "15", Kind.NUMBER, ApplianceSettings.RESULT_HOLD_S,
-                    "Seconds a result is shown before READY."),
-            new Key("capture.fault_retry_s", "5", Kind.NUMBER, ApplianceSettings.CHECK_INTERVAL_S,
-                    "Seconds between checks of a FAULT's cause."),
-            new Key("capture.health_interval_s", "5", Kind.NUMBER, ApplianceSettings.CHECK_INTERVAL_S,
-                    "Seconds between camera/storage checks in READY."),
-            new Key("quality.min_sharpness", "0.18", Kind.NUMBER, QualitySettings.SHARPNESS,
-                    "Lowest focus measure on the lesion."),
-            new Key("quality.max_clipped_high", "0.15", Kind.NUMBER, QualitySettings.SHARE,
-                    "Largest saturated share of the centre."),
-            new Key("quality.max_clipped_low", "0.05", Kind.NUMBER, QualitySettings.SHARE,
-                    "Largest black share of the centre."),
-            new Key("quality.min_mean_luma", "40", Kind.NUMBER, QualitySettings.LUMA,
-                    "Darkest acceptable mean brightness (0-255)."),
-            new Key("quality.max_mean_luma", "235", Kind.NUMBER, QualitySettings.LUMA,
-                    "Brightest acceptable mean brightness (0-255)."),
-            new Key("quality.max_colour_cast", "0.18", Kind.NUMBER, QualitySettings.COLOUR_CAST,
-                    "Largest chromaticity distance from skin."),
-            new Key("quality.max_centre_offset", "0.25", Kind.NUMBER, QualitySettings.CENTRE_OFFSET,
-                    "Largest lesion offset, share of the diagonal."),
-            new Key("lesion.min_area", lesionDefault(LesionSettings.DEFAULT.minAreaFraction()), Kind.NUMBER, LesionSettings.AREA,
-                    "Smallest lesion (share of the image) that can be LOW."),
-            new Key("lesion.max_area", lesionDefault(LesionSettings.DEFAULT.maxAreaFraction()), Kind.NUMBER, LesionSettings.AREA,
-                    "Largest lesion (share of the image) that can be LOW."),
-            new Key("lesion.border_margin_px", lesionDefault(LesionSettings.DEFAULT.borderMarginPx()), Kind.NUMBER, LesionSettings.BORDER_MARGIN_PX,
-                    "Closest a LOW lesion may come to the frame edge (frame pixels)."),
-            new Key("lesion.max_second_lesion", lesionDefault(LesionSettings.DEFAULT.maxOtherLesion()), Kind.NUMBER, LesionSettings.SECOND_LESION,
-                    "Largest second lesion in view, as a share of the first."),
-            new Key("lesion.min_confidence", lesionDefault(LesionSettings.DEFAULT.minConfidence()), Kind.NUMBER, LesionSettings.CONFIDENCE,
-                    "Lowest mean segmenter confidence for a lesion to be in view."),
-            new Key("lesion.min_contrast", lesionDefault(LesionSettings.DEFAULT.minContrast()), Kind.NUMBER, LesionSettings.CONTRAST,
-                    "Lowest lesion/skin colour difference (delta E) for a lesion to be in view."),
-            new Key("lesion.min_texture", lesionDefault(LesionSettings.DEFAULT.minTexture()), Kind.NUMBER, LesionSettings.TEXTURE,
-                    "Lowest brightness spread (0-255) inside a lesion for it to be in view."),
-            new Key("lesion.ood_check", String.valueOf(LesionSettings.DEFAULT.oodCheck()), Kind.BOOLEAN, "RETAKE a crop unlike the classifier's training images "
-                    + "(off only for the demo's simulated lesions)."),
-            new Key("store.data_dir", "", Kind.TEXT, "Results database, files and audit log; empty = "
-                    + "./melanoscreen-data where it exists (a demo's), else /var/lib/melanoscreen."),
-            new Key("store.min_free_mb", "200", Kind.INTEGER, StoreSettings.FREE_SPACE_FLOOR_MB,
-                    "Below this free space no capture starts (FAULT)."),
-            new Key("store.retention_days", "365", Kind.INTEGER, StoreSettings.RETENTION_DAYS,
-                    "Delete results older than this; 0 keeps them."),
-            new Key("store.retention_max_count", "100000", Kind.INTEGER, StoreSettings.RETENTION_COUNT,
-                    "Keep at most this many; 0 keeps all."),
-            new Key("control.socket", "", Kind.TEXT, "Unix socket for capture/cancel/status lines; empty = off."),
-            new Key("control.stdin", "true", Kind.BOOLEAN, "Read capture/cancel/quit lines from standard input."));
+    /** Every key, in the order the configuration file documents them. */
+    static final List<Key> KEYS = Stream.of(ServiceSettings.KEYS, SessionSettings.KEYS, SourceFactory.KEYS,
+                    ScreeningSettings.KEYS, ApplianceSettings.KEYS, QualitySettings.KEYS, LesionSettings.KEYS,
+                    StoreSettings.KEYS, ControlSettings.KEYS, HardwareSettings.KEYS, DicomSettings.KEYS,
+                    OutboxSettings.KEYS, PacsSettings.KEYS)
+            .flatMap(List::stream).toList();
 
     /**
-     * The service's keys, then the lamps', button's and display's (checked together by HardwareSettings), then the
-     * DICOM export's (checked by DicomSettings), then the outbox's and the PACS's (OutboxSettings, PacsSettings).
+     * Each settings owner's parse, run on the checked values: one that refuses them stops the start with its
+     * message (a relation between its keys, or a value only it can check).
      */
-    static final List<Key> KEYS = Stream.of(SERVICE_KEYS.stream(), HardwareSettings.KEYS.stream()
-                    .map(k -> new Key(k.name(), k.defaultValue(), Kind.HARDWARE, k.help())),
-            DicomSettings.KEYS.stream().map(k -> new Key(k.name(), k.defaultValue(), Kind.DICOM, k.help())),
-            Stream.concat(OutboxSettings.KEYS.stream(), PacsSettings.KEYS.stream())
-                    .map(k -> new Key(k.name(), k.defaultValue(), Kind.OUTBOX, k.help())))
-            .flatMap(k -> k).toList();
+    private static final List<Parse> PARSES = List.of(ServiceSettings::from, SessionSettings::from,
+            SourceFactory::from, ScreeningSettings::from, ApplianceSettings::from,
+            v -> HardwareSettings.parse(v.asMap()), v -> DicomSettings.parse(v.asMap()),
+            v -> OutboxSettings.parse(v.asMap()), v -> PacsSettings.parse(v.asMap()));
+
+    @FunctionalInterface
+    private interface Parse {
+        Object from(Values values) throws Exception;
+    }
 
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
     static {
-        KEYS.forEach(k -> BY_NAME.put(k.name(), k));
+        KEYS.forEach(k -> {
+            if (BY_NAME.put(k.name(), k) != null) {
+                throw new IllegalStateException("configuration key " + k.name() + " declared twice");
+            }
+        });
     }
 
     private final Map<String, String> values;
+    private final Values checked;
     private final Map<String, String> origins;
 
     private ServiceConfig(Map<String, String> values, Map<String, String> origins) {
-        this.values = values;
+        this.values = Collections.unmodifiableMap(values);
+        this.checked = Values.of(values);
         this.origins = origins;
     }
 
@@ -180,107 +116,65 @@ public final class ServiceConfig {
     }
 
     private static void check(Key key, String value, String origin) throws ConfigException {
-        String problem = switch (key.kind()) {
-            case TEXT, HARDWARE, DICOM, OUTBOX -> null;
-            case INTEGER -> !value.matches("-?\\d{1,9}") ? "must be a whole number " + key.range().describe()
-                    : inRange(key, value);
-            case NUMBER -> !isNumber(value) ? "must be a number " + key.range().describe() : inRange(key, value);
-            case OPTIONAL_NUMBER -> value.isEmpty() ? null : !isNumber(value)
-                    ? "must be empty or a number " + key.range().describe() : inRange(key, value);
-            case BOOLEAN -> Set.of("true", "false").contains(value) ? null : "must be true or false";
-            case PROVIDER -> Set.of("cpu", "cuda", "tensorrt").contains(value) ? null : "must be cpu, cuda or tensorrt";
-            case OPTIMISATION -> Set.of("disabled", "basic", "extended", "all").contains(value) ? null
-                    : "must be disabled, basic, extended or all";
-        };
+        String problem = key.problem(value);
         if (problem != null) {
             throw new ConfigException(origin + ": " + key.name() + " = '" + value + "' " + problem);
         }
     }
 
-    private static boolean isNumber(String value) {
-        try {
-            return Double.isFinite(Double.parseDouble(value));
-        } catch (NumberFormatException e) {
-            return false;
+    /** The declaration of {@code name}; an {@link IllegalArgumentException} for a key no settings record declares. */
+    static Key key(String name) {
+        Key key = BY_NAME.get(name);
+        if (key == null) {
+            throw new IllegalArgumentException("no configuration key " + name);
         }
-    }
-
-    /** Null when the number is in the range the key's owner allows, else what it must be. */
-    private static String inRange(Key key, String value) {
-        return key.range().contains(Double.parseDouble(value)) ? null : "is out of range: it must be "
-                + key.range().describe();
+        return key;
     }
 
     private void checkRelations() throws ConfigException {
-        if (integer("capture.screen_best") > integer("capture.burst_frames")) {
-            throw new ConfigException("capture.screen_best must be between 1 and capture.burst_frames");
+        for (Parse parse : PARSES) {
+            try {
+                parse.from(checked);
+            } catch (Exception e) {
+                throw new ConfigException(e.getMessage());
+            }
         }
-        if (number("lesion.min_area") >= number("lesion.max_area")) {
-            throw new ConfigException("lesion.min_area must be below lesion.max_area");
-        }
-        if (number("quality.min_mean_luma") >= number("quality.max_mean_luma")) {
-            throw new ConfigException("quality.min_mean_luma must be below quality.max_mean_luma");
-        }
-        try {
-            HardwareSettings.parse(values);
-        } catch (HardwareException e) {
-            throw new ConfigException(e.getMessage());
-        }
-        try {
-            DicomSettings.parse(values);
-            OutboxSettings.parse(values);
-            PacsSettings.parse(values);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
-        if (text("device.id").isBlank() || text("source").isBlank()) {
-            throw new ConfigException("device.id and source must not be empty");
-        }
-        try {
-            SourceFactory.parse(text("source"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("source: " + e.getMessage());
-        }
+    }
+
+    /** The checked values, for the settings records to build themselves from. */
+    public Values values() {
+        return checked;
     }
 
     public String text(String key) {
-        return require(key);
+        return checked.text(key);
     }
 
     public int integer(String key) {
-        return Integer.parseInt(require(key));
+        return checked.integer(key);
     }
 
     public double number(String key) {
-        return Double.parseDouble(require(key));
+        return checked.number(key);
     }
 
     public Double optionalNumber(String key) {
-        String v = require(key);
-        return v.isEmpty() ? null : Double.valueOf(v);
+        return checked.optionalNumber(key);
     }
 
     public boolean bool(String key) {
-        return Boolean.parseBoolean(require(key));
-    }
-
-    private String require(String key) {
-        String v = values.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("no configuration key " + key);
-        }
-        return v;
+        return checked.bool(key);
     }
 
     /** Where the key's value came from: the file's name, "--set", or "the built-in default". */
     public String origin(String key) {
-        require(key);
+        key(key);
         return origins.getOrDefault(key, "the built-in default");
     }
 
     /** Every key with its effective value, in documentation order. */
     public Map<String, String> effective() {
-        return Collections.unmodifiableMap(values);
+        return values;
     }
 
     /** The keys whose values differ between {@code previous} and this configuration, as "key: old -> new". */
@@ -308,8 +202,7 @@ public final class ServiceConfig {
                 sb.append('\n');
                 section = prefix;
             }
-            sb.append("# ").append(k.help()).append(k.range() == null ? "" : " Range: " + k.range().describe() + ".")
-                    .append('\n');
+            sb.append("# ").append(k.documentation()).append('\n');
             sb.append(k.name()).append(" = ").append(k.defaultValue()).append('\n');
         }
         return sb.toString();

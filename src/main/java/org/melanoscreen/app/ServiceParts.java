@@ -11,22 +11,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
-/** The service's models and store as its configuration describes them, for {@code run} and {@code selftest}. */
+/** The service's models and store as its configuration describes them, for every command that reads it. */
 final class ServiceParts {
     private ServiceParts() {
     }
 
     /** The {@code models} key's folders, or the shipped models when it is empty. */
     static List<Path> modelFolders(ServiceConfig config) {
-        return config.text("models").isEmpty() ? List.of(ModelOptions.defaultModels())
-                : Arrays.stream(config.text("models").split(",")).map(String::trim).map(Path::of).toList();
+        return ServiceSettings.from(config.values()).modelFolders();
     }
 
     /**
@@ -67,17 +63,11 @@ final class ServiceParts {
     }
 
     static SessionSettings sessionSettings(ServiceConfig config) {
-        return new SessionSettings(config.integer("models.threads"),
-                SessionSettings.OptimisationLevel.valueOf(config.text("models.optimisation").toUpperCase(Locale.ROOT)),
-                SessionSettings.ExecutionProvider.valueOf(config.text("models.provider").toUpperCase(Locale.ROOT)));
+        return SessionSettings.from(config.values());
     }
 
     /** The store in {@code dataFolder} ({@link DataFolder}), as the configuration describes it. */
     static StoreSettings storeSettings(ServiceConfig config, Path dataFolder) {
-        int days = config.integer("store.retention_days");
-        int count = config.integer("store.retention_max_count");
-        return new StoreSettings(dataFolder,
-                config.integer("store.min_free_mb") * 1024L * 1024L, days == 0 ? null : Duration.ofDays(days),
-                count == 0 ? null : count, config.text("device.id"));
+        return StoreSettings.from(config.values(), dataFolder, config.text("device.id"));
     }
 }

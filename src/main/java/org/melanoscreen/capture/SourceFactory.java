@@ -1,8 +1,12 @@
 package org.melanoscreen.capture;
 
+import org.melanoscreen.settings.Key;
+import org.melanoscreen.settings.Values;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +27,12 @@ import java.util.Set;
  * bad values, a folder that is not there) without opening anything, so a service can refuse to start on a typo.
  */
 public final class SourceFactory {
+    /** The configuration key naming the source; {@link #from} checks its value. */
+    public static final List<Key> KEYS = List.of(Key.owned("source", "camera:/dev/dermatoscope",
+            "Frames: camera:/dev/X?width=1280&height=720&fps=30&format=MJPG, folder:/path, or simulated "
+                    + "(simulated?unplug-after=N&replug-after=M and freeze-after, fail-every act out camera "
+                    + "faults). Checked at start."));
+
     private static final Set<String> CAMERA_KEYS = Set.of("width", "height", "fps", "format", "warmup",
             "read-failures", "frozen-frames", "backoff-ms", "backoff-max-ms");
     private static final Set<String> FOLDER_KEYS = Set.of("loop");
@@ -40,6 +50,15 @@ public final class SourceFactory {
     }
 
     private SourceFactory() {
+    }
+
+    /** The source the {@code source} key names; a bad one is an {@link IllegalArgumentException} naming the key. */
+    public static Plan from(Values v) {
+        try {
+            return parse(v.text("source"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("source: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.melanoscreen.model;
 
+import org.melanoscreen.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ public record Manifest(
         Path file = folder.resolve(FILE_NAME);
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json);
+            root = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new ModelException(file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
         } catch (IOException e) {

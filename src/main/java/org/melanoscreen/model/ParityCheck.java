@@ -1,7 +1,7 @@
 package org.melanoscreen.model;
 
+import org.melanoscreen.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.melanoscreen.imaging.BinaryMask;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.ImageDecoder;
@@ -30,7 +30,6 @@ public final class ParityCheck {
     private static final double RELATIVE_SUM_TOLERANCE = 1e-5;
     /** The contract's tolerance for the out-of-distribution score, relative to the recipe's. */
     private static final double RELATIVE_OOD_TOLERANCE = 1e-3;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ParityCheck() {
     }
@@ -149,7 +148,7 @@ public final class ParityCheck {
         Path file = folder.resolve(ModelFolderDigest.FIXTURES).resolve("expected.json");
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
+            root = Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw new ModelException(file + ": parity fixtures missing or unreadable (" + e.getMessage() + ")", e);
         }

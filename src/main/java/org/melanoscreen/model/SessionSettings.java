@@ -4,13 +4,17 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import org.melanoscreen.settings.Key;
 import org.melanoscreen.settings.Range;
+import org.melanoscreen.settings.Values;
 import org.tinylog.Logger;
 
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 
-/** ONNX Runtime session options taken from configuration. */
+/** ONNX Runtime session options, configured by the {@code models.*} session keys ({@link #KEYS}). */
 public record SessionSettings(int intraOpThreads, OptimisationLevel optimisation, ExecutionProvider provider) {
 
     public enum OptimisationLevel {
@@ -23,6 +27,10 @@ public record SessionSettings(int intraOpThreads, OptimisationLevel optimisation
 
         OptimisationLevel(OrtSession.SessionOptions.OptLevel ort) {
             this.ort = ort;
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -43,7 +51,23 @@ public record SessionSettings(int intraOpThreads, OptimisationLevel optimisation
     /** Intra-op threads per model: 0 (the default) or a count no device needs more of. */
     public static final Range THREADS = Range.closed(0, 64);
 
-    public static final SessionSettings DEFAULT = new SessionSettings(0, OptimisationLevel.ALL, ExecutionProvider.CPU);
+    public static final List<Key> KEYS = List.of(
+            Key.integer("models.threads", 0, THREADS,
+                    "ONNX Runtime intra-op threads per model (0 = one per core less one)."),
+            Key.choice("models.provider", ExecutionProvider.CPU.label(),
+                    Arrays.stream(ExecutionProvider.values()).map(ExecutionProvider::label).toList(),
+                    "cpu, cuda or tensorrt (falls back to cpu if absent)."),
+            Key.choice("models.optimisation", OptimisationLevel.ALL.label(),
+                    Arrays.stream(OptimisationLevel.values()).map(OptimisationLevel::label).toList(),
+                    "disabled, basic, extended or all."));
+
+    public static final SessionSettings DEFAULT = from(Values.defaults(KEYS));
+
+    public static SessionSettings from(Values v) {
+        return new SessionSettings(v.integer("models.threads"),
+                v.choice("models.optimisation", OptimisationLevel.class),
+                v.choice("models.provider", ExecutionProvider.class));
+    }
 
     public SessionSettings {
         THREADS.check("intra-op threads per model (0 = one per core less one)", intraOpThreads);

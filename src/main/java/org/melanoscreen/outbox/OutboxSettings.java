@@ -1,5 +1,6 @@
 package org.melanoscreen.outbox;
 
+import org.melanoscreen.settings.Key;
 import org.melanoscreen.settings.Range;
 
 import java.nio.file.Path;
@@ -15,10 +16,6 @@ import java.util.Map;
  * @param credentialsFile the file with the destinations' passwords and tokens (see {@link Credentials})
  */
 public record OutboxSettings(Duration retryInitial, Duration retryMax, Path credentialsFile) {
-    /** A known key: its default ("" = unset) and what it means. */
-    public record Key(String name, String defaultValue, String help) {
-    }
-
     /** Seconds before the first retry. */
     public static final Range RETRY_INITIAL_S = Range.closed(1, 86_400);
     /** Seconds between retries at most. */
@@ -26,11 +23,11 @@ public record OutboxSettings(Duration retryInitial, Duration retryMax, Path cred
     public static final Path DEFAULT_CREDENTIALS = Path.of("/etc/melanoscreen/credentials.conf");
 
     public static final List<Key> KEYS = List.of(
-            new Key("outbox.retry_initial_s", "30", "Outbox: seconds before a screening the server did not take "
+            Key.owned("outbox.retry_initial_s", "30", "Outbox: seconds before a screening the server did not take "
                     + "is sent again; doubled after each failure in a row. Range: " + RETRY_INITIAL_S.describe() + "."),
-            new Key("outbox.retry_max_s", "3600", "Outbox: longest wait between two tries. Range: "
+            Key.owned("outbox.retry_max_s", "3600", "Outbox: longest wait between two tries. Range: "
                     + RETRY_MAX_S.describe() + ", at least outbox.retry_initial_s."),
-            new Key("outbox.credentials_file", DEFAULT_CREDENTIALS.toString(), "Outbox: the destinations' secrets "
+            Key.owned("outbox.credentials_file", DEFAULT_CREDENTIALS.toString(), "Outbox: the destinations' secrets "
                     + "(pacs.password, pacs.token, pacs.trust_store_password, ...), one 'key = value' a line; it "
                     + "must be readable by the service user only (chmod 600)."));
 

@@ -1,5 +1,6 @@
 package org.melanoscreen.store;
 
+import org.melanoscreen.json.Json;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.tinylog.Logger;
@@ -58,7 +59,7 @@ final class Exporter {
         csvChannel = FileChannel.open(temp.resolve(CSV), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         csv = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(csvChannel), StandardCharsets.UTF_8));
         jsonChannel = FileChannel.open(temp.resolve(JSON), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        json = StoredScreening.MAPPER.createGenerator(Channels.newOutputStream(jsonChannel));
+        json = Json.MAPPER.createGenerator(Channels.newOutputStream(jsonChannel));
         json.useDefaultPrettyPrinter();
         csv.write(String.join(",", CSV_COLUMNS) + "\r\n");
         json.writeStartArray();

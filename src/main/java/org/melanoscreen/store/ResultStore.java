@@ -1,5 +1,6 @@
 package org.melanoscreen.store;
 
+import org.melanoscreen.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.tinylog.Logger;
 
@@ -535,7 +536,7 @@ public final class ResultStore implements AutoCloseable {
 
     private static String modelsJson(Map<String, String> models) throws SQLException {
         try {
-            return StoredScreening.MAPPER.writeValueAsString(new TreeMap<>(models));
+            return Json.MAPPER.writeValueAsString(new TreeMap<>(models));
         } catch (JsonProcessingException e) {
             throw new SQLException("models cannot be written as JSON", e);
         }

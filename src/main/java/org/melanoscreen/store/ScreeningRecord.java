@@ -1,5 +1,6 @@
 package org.melanoscreen.store;
 
+import org.melanoscreen.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -92,7 +93,7 @@ public record ScreeningRecord(Instant time, String deviceId, String patientRef, 
             throw invalid("result JSON missing");
         }
         try {
-            JsonNode node = StoredScreening.MAPPER.readTree(resultJson);
+            JsonNode node = Json.MAPPER.readTree(resultJson);
             if (node == null || !node.isObject()) {
                 throw invalid("result JSON is not a JSON object");
             }

@@ -1,5 +1,6 @@
 package org.melanoscreen.store;
 
+import org.melanoscreen.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.tinylog.Logger;
@@ -145,7 +146,7 @@ final class ScreeningRows {
         StoredScreening screening() throws StoreException {
             Map<String, String> models;
             try {
-                models = StoredScreening.MAPPER.readValue(modelsJson, MODELS);
+                models = Json.MAPPER.readValue(modelsJson, MODELS);
             } catch (JsonProcessingException e) {
                 throw new StoreException("screening " + id + ": models column is not a JSON object ("
                         + e.getOriginalMessage() + ")", e);

@@ -1,7 +1,7 @@
 package org.melanoscreen.store;
 
+import org.melanoscreen.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -21,8 +21,6 @@ import java.util.Map;
 public record StoredScreening(long id, Instant time, String deviceId, String patientRef, String lesionRef,
                               String risk, Double melanomaProbability, String resultJson, Map<String, String> models,
                               String softwareVersion, Path folder, List<StoredFile> files) {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     public StoredScreening {
         models = Map.copyOf(models);
         files = List.copyOf(files);
@@ -50,7 +48,7 @@ public record StoredScreening(long id, Instant time, String deviceId, String pat
 
     /** The JSON form shared by {@code results list --json}, {@code results show --json} and the export. */
     public ObjectNode toJson() {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("id", id);
         o.put("time", time.toString());
         o.put("device_id", deviceId);
@@ -71,7 +69,7 @@ public record StoredScreening(long id, Instant time, String deviceId, String pat
             f.addObject().put("name", file.name()).put("size", file.size()).put("sha256", file.sha256());
         }
         try {
-            o.set("result", MAPPER.readTree(resultJson));
+            o.set("result", Json.MAPPER.readTree(resultJson));
         } catch (JsonProcessingException e) {
             // save() accepts only JSON objects, so only a hand-edited database gets here: show it, do not fail
             o.put("result", resultJson);

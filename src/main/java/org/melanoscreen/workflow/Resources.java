@@ -20,4 +20,11 @@ public interface Resources {
     FrameSource openSource() throws CaptureException;
 
     ResultStore openStore() throws StoreException;
+
+    /**
+     * Called with each store just opened, before retention; a failure closes it again (and is a FAULT: storage),
+     * so that the retry opens it afresh. The service audits its configuration's changes here.
+     */
+    default void storeOpened(ResultStore store) throws StoreException {
+    }
 }

@@ -31,6 +31,6 @@ class ModelOptionsTest {
         Cli.Run run = Cli.run("screen", "--models", "src/test/resources/tiny-models/seg,src/test/resources/tiny-models/cls",
                 "--min-lesion-area", "0.5", "--max-lesion-area", "0.4", "no-such-input.png");
         assertEquals(2, run.exitCode(), run.err());
-        assertTrue(run.err().contains("--min-lesion-area 0.5 must be below --max-lesion-area 0.4"), run.err());
+        assertEquals("error: lesion.min_area must be below lesion.max_area\n", run.err());
     }
 }

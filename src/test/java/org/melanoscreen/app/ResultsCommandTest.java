@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.TestImages;
 import org.melanoscreen.store.ResultStore;
@@ -83,7 +82,7 @@ class ResultsCommandTest {
         assertTrue(lines[1].matches(" +2  2026-11-22T10:00:00Z +REFER +0\\.900  P-2 .*"), lines[1]);
         out.reset();
         assertEquals(0, run("--data-dir", data.toString(), "list", "--since", "2026-11-22", "--json"));
-        JsonNode only = ResultJson.MAPPER.readTree(out());
+        JsonNode only = org.melanoscreen.json.Json.MAPPER.readTree(out());
         assertEquals(2, only.get("id").asInt());
         assertEquals(2, only.get("result").get("n").asInt());
     }
@@ -96,7 +95,7 @@ class ResultsCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: screening 5: not found"));
         out.reset();
         assertEquals(0, run("show", "--data-dir", data.toString(), "--json", "2"));
-        assertEquals("REFER", ResultJson.MAPPER.readTree(out()).get("risk").asText());
+        assertEquals("REFER", org.melanoscreen.json.Json.MAPPER.readTree(out()).get("risk").asText());
     }
 
     @Test

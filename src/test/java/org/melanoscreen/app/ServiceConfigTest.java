@@ -112,4 +112,32 @@ class ServiceConfigTest {
         assertEquals(ServiceConfig.KEYS.size(), p.size());
         ServiceConfig.load(shipped, Map.of());
     }
+
+    /** Each record's defaults are read from its keys, so the shipped file, the records and the keys agree. */
+    @Test
+    void theShippedFileGivesEveryRecordItsDefaults() throws Exception {
+        var shipped = ServiceConfig.load(Path.of("device/melanoscreen.conf"), Map.of()).values();
+        assertEquals(org.melanoscreen.analysis.ScreeningSettings.DEFAULT,
+                org.melanoscreen.analysis.ScreeningSettings.from(shipped));
+        assertEquals(org.melanoscreen.analysis.QualitySettings.DEFAULT,
+                new org.melanoscreen.analysis.QualitySettings(0.18, 0.15, 0.05, 40, 235, 0.18, 0.25),
+                "the documented quality defaults");
+        assertEquals(org.melanoscreen.model.SessionSettings.DEFAULT,
+                org.melanoscreen.model.SessionSettings.from(shipped));
+        assertEquals(org.melanoscreen.store.StoreSettings.defaults(tmp, "melanoscreen"),
+                org.melanoscreen.store.StoreSettings.from(shipped, tmp, "melanoscreen"));
+        assertEquals(new org.melanoscreen.workflow.ApplianceSettings(5, 3, java.time.Duration.ofSeconds(15),
+                java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(5), false),
+                org.melanoscreen.workflow.ApplianceSettings.from(shipped));
+        assertEquals(new ControlSettings(null, true), ControlSettings.from(shipped));
+    }
+
+    @Test
+    void aRelationBetweenTwoKeysIsCheckedByTheirOwnerAndNamesBoth() {
+        assertEquals("lesion.min_area must be below lesion.max_area",
+                configError("lesion.min_area", "0.9"));
+        assertEquals("quality.min_mean_luma must be below quality.max_mean_luma",
+                configError("quality.min_mean_luma", "250"));
+        assertEquals("device.id must not be empty", configError("device.id", ""));
+    }
 }

@@ -146,7 +146,7 @@ class ResultStoreTest {
 
         List<List<String>> csv = Csv.parse(Files.readString(to.resolve(Exporter.CSV)));
         assertEquals(Exporter.CSV_COLUMNS, csv.get(0));
-        JsonNode json = StoredScreening.MAPPER.readTree(to.resolve(Exporter.JSON).toFile());
+        JsonNode json = org.melanoscreen.json.Json.MAPPER.readTree(to.resolve(Exporter.JSON).toFile());
         assertEquals(2, json.size());
         for (int row = 1; row <= 2; row++) {
             ScreeningRecord r = records.get(row);
@@ -162,7 +162,7 @@ class ResultStoreTest {
             assertEquals(r.time(), Instant.parse(j.get("time").asText()));
             assertEquals(r.patientRef(), j.get("patient_ref").asText());
             assertTrue(r.lesionRef() == null ? j.get("lesion_ref").isNull() : r.lesionRef().equals(j.get("lesion_ref").asText()));
-            assertEquals(StoredScreening.MAPPER.readTree(r.resultJson()), j.get("result"));
+            assertEquals(org.melanoscreen.json.Json.MAPPER.readTree(r.resultJson()), j.get("result"));
             assertEquals(TestRecords.MODEL_SHA, j.get("models").get("seg-v1").asText());
             assertEquals(4, j.get("files").size());
             for (Map.Entry<String, byte[]> f : r.files().entrySet()) {

@@ -7,13 +7,13 @@ import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.capture.FrameSource;
-import org.melanoscreen.device.Beep;
-import org.melanoscreen.device.Buzzer;
-import org.melanoscreen.device.DeviceListener;
-import org.melanoscreen.device.DisplayScreen;
-import org.melanoscreen.device.IndicatorLights;
-import org.melanoscreen.device.LightPattern;
-import org.melanoscreen.device.StatusDisplay;
+import org.melanoscreen.panel.Beep;
+import org.melanoscreen.panel.Buzzer;
+import org.melanoscreen.panel.PanelListener;
+import org.melanoscreen.panel.DisplayScreen;
+import org.melanoscreen.panel.IndicatorLights;
+import org.melanoscreen.panel.LightPattern;
+import org.melanoscreen.panel.StatusDisplay;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.TinyModels;
@@ -30,20 +30,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Storage and audit behaviour of the appliance: a result is shown only once stored, a FAULT holds until its
- * cause is gone and reaches the audit log once. Time moves only when the test advances the injected clock.
+ * cause is gone and reaches the audit log once. Driven on the test's thread ({@link Appliance#boot},
+ * {@link Appliance#runQueued}): time moves only when the test advances the injected clock.
  */
 class ApplianceStorageTest {
     private static final Duration RETRY = Duration.ofSeconds(5);
@@ -84,7 +82,7 @@ class ApplianceStorageTest {
         }
     }
 
-    /** The lamps and screen as a DeviceListener drives them. */
+    /** The lamps and screen as a PanelListener drives them. */
     static final class Panel implements IndicatorLights, StatusDisplay, Buzzer {
         final List<LightPattern> lamps = new CopyOnWriteArrayList<>();
         final List<DisplayScreen> screens = new CopyOnWriteArrayList<>();
@@ -154,42 +152,24 @@ class ApplianceStorageTest {
         appliance = new Appliance(SETTINGS, resources, models -> ScreeningPipeline.forModels(models, 0.02,
                 QualitySettings.DEFAULT, LesionSettings.DEFAULT, false), "test-device", "test", nanos::get);
         appliance.addListener(recorder);
-        appliance.addListener(new DeviceListener(panel, panel, panel, "test-device", "models"));
-        appliance.start();
+        appliance.addListener(new PanelListener(panel, panel, panel, "test-device", "models"));
+        appliance.boot();
     }
 
     private void advance(Duration d) {
         nanos.addAndGet(d.toNanos());
     }
 
-    private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("waited 30 s for " + what);
-            }
-            Thread.sleep(5);
-        }
+    /** Moves the clock past a retry and lets the appliance make it. */
+    private void retryOnce() {
+        advance(RETRY);
+        appliance.runQueued();
     }
 
-    /**
-     * Advances the clock past a retry until the appliance has made one (it asks about storage first): advancing only
-     * once could race with the appliance's own thread, which may schedule the retry after the clock moved.
-     */
-    private void retryOnce() throws InterruptedException {
-        int before = disk.probes.get();
-        retryUntil("a retry", () -> disk.probes.get() > before);
-    }
-
-    /** Advances the clock a retry at a time until {@code condition} holds (see {@link #retryOnce}). */
-    private void retryUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        waitFor(what, () -> {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            advance(RETRY);
-            return false;
-        });
+    private StateChange only(ApplianceState state) {
+        List<StateChange> matching = recorder.states.stream().filter(s -> s.state() == state).toList();
+        assertEquals(1, matching.size(), "one " + state + ": " + recorder.sequence());
+        return matching.get(0);
     }
 
     private long count(ApplianceState state) {
@@ -205,28 +185,29 @@ class ApplianceStorageTest {
     void aResultThatCannotBeStoredIsNotShownAndStorageFaultsUntilAWriteSucceeds() throws Exception {
         TestResources resources = new TestResources();
         start(resources);
-        recorder.await(ApplianceState.READY, 1);
-        assertTrue(disk.probes.get() >= 1, "storage proven writable before READY");
+        assertEquals(ApplianceState.READY, appliance.state());
+        assertEquals(1, disk.probes.get(), "storage proven writable before READY");
 
         disk.refuseResults = true;
-        int probesBefore = disk.probes.get();
         appliance.trigger("test", "patient-1", null);
-        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
-        assertTrue(disk.probes.get() > probesBefore, "storage proven writable before the capture");
+        appliance.runQueued();
+        StateChange fault = only(ApplianceState.FAULT);
+        assertEquals(2, disk.probes.get(), "storage proven writable before the capture");
         assertEquals(Fault.STORAGE_UNAVAILABLE, fault.fault());
         assertTrue(fault.detail().contains("not shown") && fault.detail().contains("No space left on device"),
                 fault.detail());
         assertTrue(recorder.results.isEmpty(), "an unstored result is never published");
         assertEquals(0, count(ApplianceState.RESULT));
-        waitFor("the panel to show the FAULT", () -> panel.lamps.get(panel.lamps.size() - 1) == LightPattern.FAULT
-                && panel.screens.get(panel.screens.size() - 1) instanceof DisplayScreen.Fault);
+        assertEquals(LightPattern.FAULT, panel.lamps.get(panel.lamps.size() - 1));
         assertFalse(panel.lamps.stream().anyMatch(p -> p == LightPattern.LOW || p == LightPattern.REFER
                 || p == LightPattern.RETAKE), panel.lamps.toString());
         assertInstanceOf(DisplayScreen.Fault.class, panel.screens.get(panel.screens.size() - 1));
 
         disk.refuseAll = true;
         for (int i = 0; i < 3; i++) {
+            int probes = disk.probes.get();
             retryOnce();
+            assertEquals(probes + 1, disk.probes.get(), "retry " + (i + 1) + " tries a write");
         }
         appliance.trigger("test", null, null);
         retryOnce();
@@ -237,11 +218,13 @@ class ApplianceStorageTest {
 
         disk.refuseAll = false;
         disk.refuseResults = false;
-        retryUntil("READY again", () -> count(ApplianceState.READY) >= 2);
-        StateChange ready = recorder.await(ApplianceState.READY, 2);
+        retryOnce();
+        assertEquals(2, count(ApplianceState.READY), "READY again at the first retry that can write");
+        StateChange ready = recorder.states.get(recorder.states.size() - 1);
         assertTrue(ready.detail().contains("storage unavailable cleared"), ready.detail());
         appliance.trigger("test", "patient-2", null);
-        CaptureOutcome outcome = recorder.results.poll(30, TimeUnit.SECONDS);
+        appliance.runQueued();
+        CaptureOutcome outcome = recorder.results.poll();
         assertTrue(outcome != null && outcome.storedId() > 0, "stored and shown once storage works");
         appliance.close();
         List<String> faults = auditLines("FAULT");
@@ -260,12 +243,13 @@ class ApplianceStorageTest {
         disk.refuseAll = true;
         TestResources resources = new TestResources();
         start(resources);
-        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
+        StateChange fault = only(ApplianceState.FAULT);
         assertEquals(Fault.STORAGE_UNAVAILABLE, fault.fault());
         assertTrue(fault.detail().contains("not writable (No space left on device)"), fault.detail());
         assertEquals(0, count(ApplianceState.READY));
         disk.refuseAll = false;
-        retryUntil("READY", () -> count(ApplianceState.READY) >= 1);
+        retryOnce();
+        assertEquals(1, count(ApplianceState.READY));
     }
 
     @Test
@@ -273,18 +257,19 @@ class ApplianceStorageTest {
         TestResources resources = new TestResources();
         resources.modelsBroken = true;
         start(resources);
-        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
+        StateChange fault = only(ApplianceState.FAULT);
         assertEquals(Fault.MODEL_INVALID, fault.fault());
         for (int i = 0; i < 4; i++) {
-            int checks = resources.modelChecks.get();
-            retryUntil("a model retry", () -> resources.modelChecks.get() > checks);
+            retryOnce();
         }
+        assertEquals(5, resources.modelChecks.get(), "checked at boot and at each of 4 retries");
         assertEquals(1, resources.modelLoads.get(), "unchanged model files are not loaded again");
         assertEquals(1, count(ApplianceState.FAULT));
 
         resources.modelsBroken = false;
         resources.modelFilesVersion++;
-        retryUntil("READY", () -> count(ApplianceState.READY) >= 1);
+        retryOnce();
+        assertEquals(1, count(ApplianceState.READY));
         assertEquals(2, resources.modelLoads.get());
         appliance.close();
         List<String> faults = auditLines("FAULT");
@@ -298,8 +283,9 @@ class ApplianceStorageTest {
         TestResources resources = new TestResources();
         resources.storeOpenFailures = 1;
         start(resources);
-        assertEquals(Fault.STORAGE_UNAVAILABLE, recorder.await(ApplianceState.FAULT, 1).fault());
-        retryUntil("READY", () -> count(ApplianceState.READY) >= 1);
+        assertEquals(Fault.STORAGE_UNAVAILABLE, only(ApplianceState.FAULT).fault());
+        retryOnce();
+        assertEquals(1, count(ApplianceState.READY));
         appliance.close();
         List<String> faults = auditLines("FAULT");
         assertEquals(2, faults.size(), faults.toString());
@@ -312,14 +298,16 @@ class ApplianceStorageTest {
         IndexDamage.createStoreOfManyPages(tmp.resolve("data"));
         TestResources resources = new TestResources();
         start(resources);
-        recorder.await(ApplianceState.READY, 1);
+        assertEquals(ApplianceState.READY, appliance.state());
         IndexDamage.overwriteMiddlePages(tmp.resolve("data/results.db"));
         int grabs = resources.source.grabs.get();
         advance(Duration.ofHours(23));
-        waitFor("a health check", () -> resources.source.grabs.get() > grabs);
+        appliance.runQueued();
+        assertEquals(grabs + 1, resources.source.grabs.get(), "a health check");
         assertEquals(ApplianceState.READY, appliance.state(), "no integrity check before a day has passed");
         advance(Duration.ofHours(1));
-        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
+        appliance.runQueued();
+        StateChange fault = only(ApplianceState.FAULT);
         assertEquals(Fault.STORAGE_DAMAGED, fault.fault());
         assertTrue(fault.detail().contains("results.db: damaged") && fault.detail().contains("results export"),
                 fault.detail());

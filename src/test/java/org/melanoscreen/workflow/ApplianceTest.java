@@ -13,6 +13,7 @@ import org.melanoscreen.capture.CaptureException;
 import org.melanoscreen.capture.FrameSource;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.SyntheticLesion;
+import org.melanoscreen.json.Json;
 import org.melanoscreen.model.ApprovedModels;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
@@ -30,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Every transition of the appliance's state machine, driven by scripted models, sources and stores. */
+/**
+ * Every transition of the appliance's state machine, driven by scripted models, sources and stores on the test's
+ * thread ({@link Appliance#boot}, {@link Appliance#runQueued}): time moves only when the test advances the clock.
+ */
 class ApplianceTest {
     static final ApplianceSettings FAST = new ApplianceSettings(3, 2, Duration.ofMillis(300),
             Duration.ofMillis(100), Duration.ofMillis(200), false);
@@ -48,6 +53,7 @@ class ApplianceTest {
 
     private Appliance appliance;
     private final Recorder recorder = new Recorder();
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
     @AfterEach
     void stop() {
@@ -56,7 +62,7 @@ class ApplianceTest {
         }
     }
 
-    /** Records states and results; lets a test wait for them. */
+    /** Records states and results; lets a threaded test wait for them. */
     static final class Recorder implements ApplianceListener {
         final List<StateChange> states = new CopyOnWriteArrayList<>();
         final BlockingQueue<CaptureOutcome> results = new LinkedBlockingQueue<>();
@@ -133,53 +139,81 @@ class ApplianceTest {
         }
     }
 
-    private Appliance start(ScriptedResources resources, ApplianceSettings settings) {
-        return start(resources, settings, false);
-    }
-
     private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) throws ModelException {
         return ScreeningPipeline.forModels(models, 0.02, QualitySettings.DEFAULT, LesionSettings.DEFAULT, hairRemoval);
     }
 
-    private Appliance start(ScriptedResources resources, ApplianceSettings settings, boolean hairRemoval) {
+    /** Boots an appliance on the test's thread with the test's clock. */
+    private Appliance boot(ScriptedResources resources, ApplianceSettings settings, boolean hairRemoval) {
         appliance = new Appliance(settings, resources, models -> pipeline(models, hairRemoval), "test-device",
-                "test");
+                "test", nanos::get);
         appliance.addListener(recorder);
-        appliance.start();
+        appliance.boot();
         return appliance;
+    }
+
+    private Appliance boot(ScriptedResources resources, ApplianceSettings settings) {
+        return boot(resources, settings, false);
+    }
+
+    /** Moves the clock on by {@code d}, then lets the appliance handle what is queued and due. */
+    private void after(Duration d) {
+        nanos.addAndGet(d.toNanos());
+        appliance.runQueued();
+    }
+
+    private CaptureOutcome captureNow() {
+        appliance.trigger("test", "patient-7", "lesion-2");
+        appliance.runQueued();
+        assertEquals(1, recorder.results.size(), "one capture, one result: " + recorder.sequence());
+        return recorder.results.poll();
+    }
+
+    private static final List<ApplianceState> BOOTED = List.of(ApplianceState.BOOTING, ApplianceState.SELF_TEST,
+            ApplianceState.READY);
+    private static final List<ApplianceState> BOOT_FAULT = List.of(ApplianceState.BOOTING,
+            ApplianceState.SELF_TEST, ApplianceState.FAULT);
+
+    private List<ApplianceState> plus(List<ApplianceState> before, ApplianceState... then) {
+        List<ApplianceState> all = new java.util.ArrayList<>(before);
+        all.addAll(List.of(then));
+        return all;
     }
 
     @Test
     void bootsCapturesShowsTheResultAndReturnsToReady() throws Exception {
         ScriptedResources resources = new ScriptedResources();
-        start(resources, FAST);
-        recorder.await(ApplianceState.READY, 1);
-        assertEquals(List.of(ApplianceState.BOOTING, ApplianceState.SELF_TEST, ApplianceState.READY),
-                recorder.sequence());
-        appliance.trigger("test", "patient-7", "lesion-2");
-        CaptureOutcome outcome = recorder.results.poll(30, TimeUnit.SECONDS);
-        assertNotNull(outcome);
+        boot(resources, FAST);
+        assertEquals(BOOTED, recorder.sequence());
+        CaptureOutcome outcome = captureNow();
         assertEquals(3, outcome.framesTaken());
         assertEquals(3, outcome.framesPassed(), "the scripted frames are all usable");
         assertEquals(2, outcome.framesScreened(), "the sharpest two of them are screened");
-        assertTrue(outcome.storedId() > 0, "stored");
+        assertEquals(1, outcome.storedId(), "stored, the store's first");
         assertEquals("patient-7", outcome.patientRef());
-        recorder.await(ApplianceState.READY, 2);
-        assertEquals(List.of(ApplianceState.BOOTING, ApplianceState.SELF_TEST, ApplianceState.READY,
-                ApplianceState.CAPTURING, ApplianceState.ANALYSING, ApplianceState.RESULT, ApplianceState.READY),
+        assertEquals("lesion-2", outcome.lesionRef());
+        assertEquals(plus(BOOTED, ApplianceState.CAPTURING, ApplianceState.ANALYSING, ApplianceState.RESULT),
                 recorder.sequence());
+        assertEquals(1 + 3, ((ScriptedSource) resources.source).grabs.get(), "the self-test frame and the burst");
+        after(FAST.resultHold().minusMillis(1));
+        assertEquals(ApplianceState.RESULT, appliance.state(), "held for result_hold");
+        after(Duration.ofMillis(1));
+        assertEquals(plus(BOOTED, ApplianceState.CAPTURING, ApplianceState.ANALYSING, ApplianceState.RESULT,
+                ApplianceState.READY), recorder.sequence());
         appliance.close();
         try (ResultStore store = ResultStore.open(StoreSettings.defaults(tmp.resolve("data"), "test-device"))) {
             var stored = store.get(outcome.storedId()).orElseThrow();
             assertEquals(outcome.result().risk().name(), stored.risk());
-            var burst = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored.resultJson()).get("burst");
+            var burst = Json.MAPPER.readTree(stored.resultJson()).get("burst");
             assertEquals(3, burst.get("frames_taken").asInt());
-            assertEquals(outcome.framesScreened(), burst.get("screened_probabilities").size(),
-                    "every screened frame's probability is stored");
-            for (int i = 0; i < outcome.framesScreened(); i++) {
-                assertEquals(outcome.frameProbabilities().get(i), burst.get("screened_probabilities").get(i).floatValue(),
-                        1e-6);
+            assertEquals(3, burst.get("frames_passed").asInt());
+            assertEquals(2, burst.get("screened_probabilities").size(), "every screened frame's probability is stored");
+            for (int i = 0; i < 2; i++) {
+                assertEquals(outcome.frameProbabilities().get(i),
+                        burst.get("screened_probabilities").get(i).floatValue(), 1e-6);
             }
+            assertEquals(List.of("frame.png", "mask.png", "overlay.png", "result.json"),
+                    stored.files().stream().map(f -> f.name()).sorted().toList());
             assertEquals(List.of(), store.verify());
         }
         assertTrue(((ScriptedSource) resources.source).closed, "camera closed on stop");
@@ -200,12 +234,11 @@ class ApplianceTest {
         assertTrue(Math.abs(withRemoval - withoutRemoval) > 1e-4, withRemoval + " vs " + withoutRemoval);
         ScriptedResources resources = new ScriptedResources();
         resources.source = new ScriptedSource(n -> false, hairy, 0);
-        start(resources, FAST, true);
-        recorder.await(ApplianceState.READY, 1);
-        appliance.trigger("test", null, null);
-        CaptureOutcome outcome = recorder.results.poll(30, TimeUnit.SECONDS);
-        assertNotNull(outcome);
-        assertTrue(outcome.framesScreened() >= 1);
+        boot(resources, FAST, true);
+        CaptureOutcome outcome = captureNow();
+        assertEquals(2, outcome.framesScreened());
+        assertEquals(List.of(withRemoval, withRemoval), outcome.frameProbabilities(),
+                "identical frames, hairs removed");
         assertEquals(withRemoval, outcome.result().melanomaProbability(), 1e-6);
     }
 
@@ -213,16 +246,24 @@ class ApplianceTest {
     void invalidModelsFaultAndRecoverWhenFixed() throws Exception {
         ScriptedResources resources = new ScriptedResources();
         resources.modelFailures = 1;
-        start(resources, FAST);
-        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
+        boot(resources, FAST);
+        assertEquals(BOOT_FAULT, recorder.sequence());
+        StateChange fault = recorder.states.get(2);
         assertEquals(Fault.MODEL_INVALID, fault.fault());
-        assertTrue(fault.detail().contains("sha256"));
+        assertEquals("models/x/model.onnx: sha256 does not match the manifest", fault.detail());
+        after(FAST.faultRetry().minusMillis(1));
+        assertEquals(1, resources.modelFileChecks.get(), "no retry before fault_retry");
+        after(Duration.ofMillis(1));
+        assertEquals(2, resources.modelFileChecks.get(), "retried");
+        assertEquals(1, resources.modelLoads.get(), "unchanged model files are not loaded again");
+        assertEquals(BOOT_FAULT, recorder.sequence(), "a retry that fails changes no state");
         resources.modelFilesVersion.incrementAndGet();
-        recorder.await(ApplianceState.READY, 1);
+        after(FAST.faultRetry());
         assertEquals(2, resources.modelLoads.get());
+        assertEquals(plus(BOOT_FAULT, ApplianceState.READY), recorder.sequence());
     }
 
-    /** Starts on a copy of the tiny classifier with its manifest edited, approved or not, and waits for FAULT. */
+    /** Boots on a copy of the tiny classifier with its manifest edited, approved or not: FAULT, retried twice. */
     private StateChange faultWithClassifier(Consumer<ObjectNode> edit, boolean approve)
             throws Exception {
         Path classifier = TinyModels.editedCopy(TinyModels.CLS, tmp.resolve("edited"), edit);
@@ -231,17 +272,14 @@ class ApplianceTest {
         if (approve) {
             resources.approved = TinyModels.approving(classifier);
         }
-        start(resources, FAST);
-        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
-        assertEquals(Fault.MODEL_INVALID, fault.fault());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (resources.modelFileChecks.get() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(resources.modelFileChecks.get() >= 3, "retried: " + resources.modelFileChecks.get());
+        boot(resources, FAST);
+        after(FAST.faultRetry());
+        after(FAST.faultRetry());
+        assertEquals(3, resources.modelFileChecks.get(), "checked at boot and at each retry");
         assertEquals(1, resources.modelLoads.get(), "unchanged model files are not loaded again");
-        assertTrue(!recorder.sequence().contains(ApplianceState.READY), "retried, never READY: "
-                + recorder.sequence());
+        assertEquals(BOOT_FAULT, recorder.sequence(), "retried quietly, never READY");
+        StateChange fault = recorder.states.get(2);
+        assertEquals(Fault.MODEL_INVALID, fault.fault());
         return fault;
     }
 
@@ -273,20 +311,27 @@ class ApplianceTest {
     void missingCameraFaultsAndRecovers() throws Exception {
         ScriptedResources resources = new ScriptedResources();
         resources.sourceFailures = 1;
-        start(resources, FAST);
-        assertEquals(Fault.NO_CAMERA, recorder.await(ApplianceState.FAULT, 1).fault());
-        recorder.await(ApplianceState.READY, 1);
+        boot(resources, FAST);
+        assertEquals(BOOT_FAULT, recorder.sequence());
+        assertEquals(Fault.NO_CAMERA, appliance.fault());
+        assertEquals("/dev/dermatoscope: no such device", recorder.states.get(2).detail());
+        after(FAST.faultRetry());
+        assertEquals(plus(BOOT_FAULT, ApplianceState.READY), recorder.sequence());
+        assertEquals(2, resources.sourceOpens.get());
     }
 
     @Test
     void storageUnavailableFaultsAndRecovers() throws Exception {
         ScriptedResources resources = new ScriptedResources();
         resources.storeFailures = 1;
-        start(resources, FAST);
-        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
-        assertEquals(Fault.STORAGE_UNAVAILABLE, fault.fault());
-        assertTrue(fault.detail().contains("read-only"));
-        recorder.await(ApplianceState.READY, 1);
+        boot(resources, FAST);
+        assertEquals(BOOT_FAULT, recorder.sequence());
+        assertEquals(Fault.STORAGE_UNAVAILABLE, appliance.fault());
+        assertEquals(tmp + "/data: read-only file system", recorder.states.get(2).detail());
+        assertEquals(0, resources.modelLoads.get(), "storage is checked first");
+        after(FAST.faultRetry());
+        assertEquals(plus(BOOT_FAULT, ApplianceState.READY), recorder.sequence());
+        assertEquals(2, resources.storeOpens.get());
     }
 
     @Test
@@ -297,29 +342,37 @@ class ApplianceTest {
                 return ResultStore.open(new StoreSettings(tmp.resolve("data"), Long.MAX_VALUE, null, null, "test"));
             }
         };
-        start(resources, FAST);
-        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
-        assertEquals(Fault.STORAGE_UNAVAILABLE, fault.fault());
-        assertTrue(fault.detail().contains("free space"), fault.detail());
+        boot(resources, FAST);
+        assertEquals(BOOT_FAULT, recorder.sequence());
+        assertEquals(Fault.STORAGE_UNAVAILABLE, appliance.fault());
+        assertTrue(recorder.states.get(2).detail().contains(": free space below the floor ("),
+                recorder.states.get(2).detail());
         appliance.trigger("test", null, null);
-        Thread.sleep(300);
+        after(FAST.faultRetry());
         assertTrue(recorder.results.isEmpty(), "no capture while in FAULT");
+        assertEquals(BOOT_FAULT, recorder.sequence());
     }
 
     @Test
     void cameraLostDuringCaptureFaultsThenRecovers() throws Exception {
         ScriptedResources resources = new ScriptedResources();
+        // grab 0 is the self-test's; the burst's second frame (grab 2) fails, and the retries' grabs 3 to 5
         resources.source = new ScriptedSource(n -> n >= 2 && n < 6, SyntheticLesion.Spec.defaults(320, 240, 2), 0);
-        start(resources, FAST);
-        recorder.await(ApplianceState.READY, 1);
+        boot(resources, FAST);
         appliance.trigger("test", null, null);
-        StateChange fault = recorder.await(ApplianceState.FAULT, 1);
-        assertEquals(Fault.NO_CAMERA, fault.fault());
-        assertTrue(fault.detail().contains("read failed"));
-        recorder.await(ApplianceState.READY, 2);
+        appliance.runQueued();
+        List<ApplianceState> lost = plus(BOOTED, ApplianceState.CAPTURING, ApplianceState.FAULT);
+        assertEquals(lost, recorder.sequence());
+        assertEquals(Fault.NO_CAMERA, appliance.fault());
+        assertEquals("scripted camera: read failed at grab 2", recorder.states.get(4).detail());
+        for (int retry = 3; retry <= 5; retry++) {
+            after(FAST.faultRetry());
+            assertEquals(lost, recorder.sequence(), "grab " + retry + " fails too: still FAULT, quietly");
+        }
+        after(FAST.faultRetry());
+        assertEquals(plus(lost, ApplianceState.READY), recorder.sequence());
         assertTrue(recorder.results.isEmpty(), "no result from a broken burst");
-        appliance.trigger("test", null, null);
-        assertNotNull(recorder.results.poll(30, TimeUnit.SECONDS), "captures again after recovery");
+        assertEquals(3, captureNow().framesTaken(), "captures again after recovery");
     }
 
     @Test
@@ -327,38 +380,56 @@ class ApplianceTest {
         ScriptedResources resources = new ScriptedResources();
         resources.source = new ScriptedSource(n -> false,
                 SyntheticLesion.Spec.defaults(320, 240, 3).withCentre(0.03, 0.5), 0);
-        start(resources, FAST);
-        recorder.await(ApplianceState.READY, 1);
-        appliance.trigger("test", null, null);
-        CaptureOutcome outcome = recorder.results.poll(30, TimeUnit.SECONDS);
-        assertNotNull(outcome);
+        boot(resources, FAST);
+        CaptureOutcome outcome = captureNow();
         assertEquals(Risk.RETAKE, outcome.result().risk());
         assertNull(outcome.result().melanomaProbability());
+        assertEquals(3, outcome.framesTaken());
         assertEquals(0, outcome.framesPassed());
+        assertEquals(0, outcome.framesScreened());
         assertTrue(outcome.result().reasons().stream().anyMatch(r -> r.contains("of 3 frames")),
                 outcome.result().reasons().toString());
-        assertTrue(outcome.storedId() > 0, "a RETAKE is stored too");
+        assertEquals(1, outcome.storedId(), "a RETAKE is stored too");
     }
 
     @Test
     void cancelAbandonsTheCapture() throws Exception {
         ScriptedResources resources = new ScriptedResources();
-        resources.source = new ScriptedSource(n -> false, SyntheticLesion.Spec.defaults(320, 240, 4), 150);
-        start(resources, new ApplianceSettings(10, 2, Duration.ofMillis(300), Duration.ofMillis(100),
+        ScriptedSource frames = ScriptedSource.healthy();
+        resources.source = new FrameSource() {
+            @Override
+            public Frame grab() throws CaptureException {
+                if (frames.grabs.get() == 3) {
+                    appliance.cancel(); // while the burst's third frame is being grabbed
+                }
+                return frames.grab();
+            }
+
+            @Override
+            public String describe() {
+                return frames.describe();
+            }
+
+            @Override
+            public void close() {
+                frames.close();
+            }
+        };
+        boot(resources, new ApplianceSettings(10, 2, Duration.ofMillis(300), Duration.ofMillis(100),
                 Duration.ofSeconds(10), false));
-        recorder.await(ApplianceState.READY, 1);
         appliance.trigger("test", null, null);
-        recorder.await(ApplianceState.CAPTURING, 1);
-        appliance.cancel();
-        StateChange ready = recorder.await(ApplianceState.READY, 2);
-        assertTrue(ready.detail().contains("cancelled"), ready.detail());
+        appliance.runQueued();
+        assertEquals(plus(BOOTED, ApplianceState.CAPTURING, ApplianceState.READY), recorder.sequence());
+        assertEquals("capture cancelled", recorder.states.get(4).detail());
+        assertEquals(1 + 3, frames.grabs.get(), "the self-test frame and three of the ten");
         assertTrue(recorder.results.isEmpty());
+        assertEquals(2, captureNow().framesScreened(), "the cancel is spent: the next capture runs");
     }
 
     @Test
     void aFailingListenerDoesNotStopScreening() throws Exception {
         ScriptedResources resources = new ScriptedResources();
-        start(resources, FAST);
+        boot(resources, FAST);
         appliance.addListener(new ApplianceListener() {
             @Override
             public void stateChanged(StateChange change) {
@@ -370,20 +441,62 @@ class ApplianceTest {
                 throw new IllegalStateException("display unplugged");
             }
         });
-        recorder.await(ApplianceState.READY, 1);
-        appliance.trigger("test", null, null);
-        assertNotNull(recorder.results.poll(30, TimeUnit.SECONDS));
+        assertEquals(3, captureNow().framesTaken());
+        assertEquals(plus(BOOTED, ApplianceState.CAPTURING, ApplianceState.ANALYSING, ApplianceState.RESULT),
+                recorder.sequence());
     }
 
     @Test
     void autoCaptureFiresOncePerPlacement() throws Exception {
         ScriptedResources resources = new ScriptedResources();
-        start(resources, new ApplianceSettings(2, 1, Duration.ofSeconds(30), Duration.ofMillis(100),
+        boot(resources, new ApplianceSettings(2, 1, Duration.ofSeconds(30), Duration.ofMillis(100),
                 Duration.ofMillis(100), true));
-        CaptureOutcome outcome = recorder.results.poll(30, TimeUnit.SECONDS);
-        assertNotNull(outcome, "a steady lesion triggers a capture by itself");
-        Thread.sleep(1500);
-        assertTrue(recorder.results.isEmpty(), "the same placement does not trigger again");
+        for (int frame = 1; frame < AutoCapture.STEADY_FRAMES; frame++) {
+            appliance.runQueued();
+            assertTrue(recorder.results.isEmpty(), "preview frame " + frame + ": not steady yet");
+        }
+        appliance.runQueued();
+        assertEquals(1, recorder.results.size(), "a lesion steady for " + AutoCapture.STEADY_FRAMES
+                + " preview frames triggers a capture by itself");
+        for (int i = 0; i < 10; i++) {
+            after(Duration.ofSeconds(5));
+        }
+        assertEquals(ApplianceState.READY, appliance.state(), "the result was held 30 s");
+        assertEquals(1, recorder.results.size(), "the same placement does not trigger again");
         assertTrue(Files.exists(tmp.resolve("data")));
+    }
+
+    @Test
+    void retentionRunsWhenTheStoreOpensAndOnceADayWhileReady() throws Exception {
+        Path data = tmp.resolve("data");
+        ScriptedResources resources = new ScriptedResources() {
+            @Override
+            public ResultStore openStore() throws StoreException {
+                storeOpens.incrementAndGet();
+                return ResultStore.open(new StoreSettings(data, 0, null, 1, "test-device"));
+            }
+        };
+        boot(resources, FAST);
+        captureNow();
+        after(FAST.resultHold());
+        captureNow();
+        after(FAST.resultHold());
+        assertEquals(List.of(2L, 1L), storedIds(data), "kept until the daily upkeep");
+        after(Duration.ofHours(24).minus(FAST.resultHold().multipliedBy(2)).minusMillis(1));
+        assertEquals(List.of(2L, 1L), storedIds(data), "not before a day has passed since the store was opened");
+        after(FAST.healthInterval());
+        assertEquals(List.of(2L), storedIds(data), "the daily upkeep, at the next health check, keeps the newest");
+        captureNow();
+        appliance.close();
+        assertEquals(List.of(3L, 2L), storedIds(data));
+        boot(resources, FAST);
+        assertEquals(List.of(3L), storedIds(data), "applied when the store is opened");
+        assertEquals(2, resources.storeOpens.get());
+    }
+
+    private static List<Long> storedIds(Path data) throws StoreException {
+        try (ResultStore store = ResultStore.openShared(data)) {
+            return store.list(java.time.Instant.EPOCH, 100).stream().map(s -> s.id()).toList();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.melanoscreen.export.dicom;
 
+import org.melanoscreen.settings.Key;
 import org.melanoscreen.settings.Range;
 
 import java.util.HashMap;
@@ -24,10 +25,6 @@ import java.util.regex.Pattern;
  */
 public record DicomSettings(ImageClass imageClass, BodySite bodySite, String contactMethod, String immersion,
                             String polarization, Double magnification, String modelName) {
-
-    /** A known key: its default ("" = unset) and what it means. */
-    public record Key(String name, String defaultValue, String help) {
-    }
 
     /** The IODs this device writes. */
     public enum ImageClass {
@@ -61,20 +58,20 @@ public record DicomSettings(ImageClass imageClass, BodySite bodySite, String con
     private static final Pattern BODY_SITE = Pattern.compile("(\\d{6,18})\\s+(\\S.{0,63})");
 
     public static final List<Key> KEYS = List.of(
-            new Key("dicom.image_class", "dermoscopic", "DICOM export: dermoscopic (Dermoscopic Photography "
+            Key.owned("dicom.image_class", "dermoscopic", "DICOM export: dermoscopic (Dermoscopic Photography "
                     + "Image, modality DMS) or vl-photographic (VL Photographic Image, modality XC, for archives "
                     + "that do not know the first)."),
-            new Key("dicom.body_site", "", "DICOM export: SNOMED CT body site of the images as 'CODE Meaning', "
+            Key.owned("dicom.body_site", "", "DICOM export: SNOMED CT body site of the images as 'CODE Meaning', "
                     + "e.g. '39937001 Skin structure'; empty = none."),
-            new Key("dicom.contact_method", "", "DICOM export: whether the dermatoscope touches the skin, one of "
+            Key.owned("dicom.contact_method", "", "DICOM export: whether the dermatoscope touches the skin, one of "
                     + String.join(", ", CONTACT_METHODS) + "; required for dermoscopic."),
-            new Key("dicom.immersion_media", "", "DICOM export: what lies between a CONTACT dermatoscope and the skin, "
-                    + "one of " + String.join(", ", IMMERSION_MEDIA) + "; empty = not stated."),
-            new Key("dicom.polarization", "", "DICOM export: the dermatoscope's light, one of "
+            Key.owned("dicom.immersion_media", "", "DICOM export: what lies between a CONTACT dermatoscope and the "
+                    + "skin, one of " + String.join(", ", IMMERSION_MEDIA) + "; empty = not stated."),
+            Key.owned("dicom.polarization", "", "DICOM export: the dermatoscope's light, one of "
                     + String.join(", ", POLARIZATIONS) + "; required for dermoscopic."),
-            new Key("dicom.magnification", "", "DICOM export: the dermatoscope's optical magnification (e.g. 10); "
+            Key.owned("dicom.magnification", "", "DICOM export: the dermatoscope's optical magnification (e.g. 10); "
                     + "empty = not stated. Range: " + MAGNIFICATION.describe() + "."),
-            new Key("dicom.model_name", "melanoscreen", "DICOM export: the device's model name (Manufacturer's "
+            Key.owned("dicom.model_name", "melanoscreen", "DICOM export: the device's model name (Manufacturer's "
                     + "Model Name)."));
 
     /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */

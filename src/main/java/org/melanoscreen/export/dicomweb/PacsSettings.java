@@ -1,6 +1,7 @@
 package org.melanoscreen.export.dicomweb;
 
 import org.melanoscreen.outbox.OutboxSettings;
+import org.melanoscreen.settings.Key;
 import org.melanoscreen.settings.Range;
 
 import java.net.URI;
@@ -27,17 +28,17 @@ public record PacsSettings(URI url, Auth auth, String username, Path trustStore,
     /** Seconds a connection or an answer may take. */
     public static final Range TIMEOUT_S = Range.closed(1, 600);
 
-    public static final List<OutboxSettings.Key> KEYS = List.of(
-            new OutboxSettings.Key("pacs.url", "", "PACS: DICOMweb base URL, e.g. https://pacs.hospital/dicom-web "
+    public static final List<Key> KEYS = List.of(
+            Key.owned("pacs.url", "", "PACS: DICOMweb base URL, e.g. https://pacs.hospital/dicom-web "
                     + "(Orthanc: http://HOST:8042/dicom-web); every screening stored from then on is sent there by "
                     + "STOW-RS; empty = no PACS."),
-            new OutboxSettings.Key("pacs.auth", "none", "PACS: none, basic (pacs.username, and pacs.password in the "
+            Key.owned("pacs.auth", "none", "PACS: none, basic (pacs.username, and pacs.password in the "
                     + "credentials file) or bearer (pacs.token in the credentials file)."),
-            new OutboxSettings.Key("pacs.username", "", "PACS: user name for basic authentication."),
-            new OutboxSettings.Key("pacs.trust_store", "", "PACS: PKCS12 or JKS trust store with the hospital's CA "
+            Key.owned("pacs.username", "", "PACS: user name for basic authentication."),
+            Key.owned("pacs.trust_store", "", "PACS: PKCS12 or JKS trust store with the hospital's CA "
                     + "for HTTPS (password: pacs.trust_store_password in the credentials file); empty = the system's "
                     + "CAs."),
-            new OutboxSettings.Key("pacs.timeout_s", "30", "PACS: seconds a connection or an answer may take. "
+            Key.owned("pacs.timeout_s", "30", "PACS: seconds a connection or an answer may take. "
                     + "Range: " + TIMEOUT_S.describe() + "."));
 
     /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */

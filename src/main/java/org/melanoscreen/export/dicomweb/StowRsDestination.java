@@ -1,7 +1,7 @@
 package org.melanoscreen.export.dicomweb;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.melanoscreen.analysis.ResultJson;
+import org.melanoscreen.json.Json;
 import org.melanoscreen.export.dicom.DicomExporter;
 import org.melanoscreen.outbox.Credentials;
 import org.melanoscreen.outbox.DeliveryException;
@@ -179,9 +179,9 @@ public final class StowRsDestination implements Destination {
 
     private static JsonNode json(String body) {
         try {
-            return body == null || body.isBlank() ? ResultJson.MAPPER.createObjectNode() : ResultJson.MAPPER.readTree(body);
+            return body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
         } catch (IOException e) {
-            return ResultJson.MAPPER.createObjectNode(); // not DICOM JSON: the status decides
+            return Json.MAPPER.createObjectNode(); // not DICOM JSON: the status decides
         }
     }
 

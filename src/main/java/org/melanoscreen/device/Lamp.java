@@ -1,6 +1,0 @@
-package org.melanoscreen.device;
-
-/** The three indicator lamps, in the order they stand on the front panel. */
-public enum Lamp {
-    GREEN, AMBER, RED
-}
