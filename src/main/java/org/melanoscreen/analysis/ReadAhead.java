@@ -41,10 +41,11 @@ public final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * The next file's prepared frame, owned by the caller. The steps that made it are added to {@code timings} as
-     * stages that ran beside, and any wait for them to the total.
+     * The next file's prepared frame, owned by the caller. Its timings start now: the steps that made it count as
+     * stages that ran beside, and any wait for them towards the total.
      */
-    public PreparedFrame next(StageTimings timings) throws ImageException {
+    public PreparedFrame next() throws ImageException {
+        StageTimings timings = new StageTimings();
         if (!hasNext()) {
             throw new NoSuchElementException("no more files");
         }
@@ -57,7 +58,7 @@ public final class ReadAhead implements AutoCloseable {
         if (prepared.failure() != null) {
             throw prepared.failure();
         }
-        return prepared.frame();
+        return prepared.frame().timedBy(timings);
     }
 
     private Future<Prepared> prepareBeside(Path file) {

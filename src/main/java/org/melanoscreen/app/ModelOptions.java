@@ -4,6 +4,7 @@ import org.melanoscreen.analysis.LesionMeasurer;
 import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.ScreeningPipeline;
+import org.melanoscreen.analysis.ScreeningSettings;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.SessionSettings;
@@ -41,6 +42,11 @@ public final class ModelOptions {
 
     @Option(names = "--hair-removal", description = "Remove hairs (DullRazor) before segmenting.")
     boolean hairRemoval;
+
+    @Option(names = "--no-tta", negatable = false,
+            description = "Classify the identity view alone, without the classifier's test-time views (as "
+                    + "models.tta=false; the manifest's single-view referral threshold then applies).")
+    boolean noTta;
 
     double minLesionArea;
 
@@ -99,8 +105,13 @@ public final class ModelOptions {
             throw new ParameterException(command.commandLine(), "--min-lesion-area " + Range.format(minLesionArea)
                     + " must be below --max-lesion-area " + Range.format(maxLesionArea));
         }
-        return ScreeningPipeline.forModels(models, pixelPitchMm, QualitySettings.DEFAULT,
-                LesionSettings.DEFAULT.withArea(minLesionArea, maxLesionArea), hairRemoval);
+        return ScreeningPipeline.create(models, screeningSettings());
+    }
+
+    /** How these options screen: the default quality settings, the lesion areas, pitch, hair removal, views. */
+    public ScreeningSettings screeningSettings() {
+        return new ScreeningSettings(QualitySettings.DEFAULT,
+                LesionSettings.DEFAULT.withArea(minLesionArea, maxLesionArea), pixelPitchMm, hairRemoval, !noTta);
     }
 
     /**

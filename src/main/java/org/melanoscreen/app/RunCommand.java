@@ -3,6 +3,7 @@ package org.melanoscreen.app;
 import org.melanoscreen.analysis.LesionSettings;
 import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.ScreeningPipeline;
+import org.melanoscreen.analysis.ScreeningSettings;
 import org.melanoscreen.capture.CaptureException;
 import org.melanoscreen.capture.FrameSource;
 import org.melanoscreen.capture.SourceFactory;
@@ -208,7 +209,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 seconds(config.number("capture.fault_retry_s")), seconds(config.number("capture.health_interval_s")),
                 config.bool("capture.auto"));
         return new Appliance(appliance, resources,
-                models -> ScreeningPipeline.forModels(models, pitch, quality, lesion, hair),
+                models -> ScreeningPipeline.create(models, new ScreeningSettings(quality, lesion, pitch, hair,
+                        config.bool("models.tta"))),
                 config.text("device.id"), new Main.Version().getVersion()[0]);
     }
 

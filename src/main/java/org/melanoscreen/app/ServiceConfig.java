@@ -54,6 +54,8 @@ public final class ServiceConfig {
                     "ONNX Runtime intra-op threads per model (0 = one per core less one)."),
             new Key("models.provider", "cpu", Kind.PROVIDER, "cpu, cuda or tensorrt (falls back to cpu if absent)."),
             new Key("models.optimisation", "all", Kind.OPTIMISATION, "disabled, basic, extended or all."),
+            new Key("models.tta", "true", Kind.BOOLEAN, "Run the classifier's test-time views (manifest input.tta) and "
+                    + "average them; false = the identity view alone, with thresholds.referral_single_view."),
             new Key("source", "camera:/dev/dermatoscope", Kind.TEXT,
                     "Frames: camera:/dev/X?width=1280&height=720&fps=30&format=MJPG, folder:/path, or simulated "
                             + "(simulated?unplug-after=N&replug-after=M and freeze-after, fail-every act out camera "

@@ -1,19 +1,19 @@
 package org.melanoscreen.workflow;
 
 import org.melanoscreen.analysis.BurstCombiner;
+import org.melanoscreen.analysis.Candidate;
 import org.melanoscreen.analysis.OverlayRenderer;
-import org.melanoscreen.analysis.PreparedFrame;
 import org.melanoscreen.analysis.QualityReport;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
-import org.melanoscreen.analysis.StageTimings;
 import org.melanoscreen.capture.CaptureException;
 import org.melanoscreen.capture.FrameSource;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.ParityCheck;
+import org.melanoscreen.model.Segmentation;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.ScreeningRecord;
 import org.melanoscreen.store.StoreDamagedException;
@@ -386,10 +386,6 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private record Candidate(PreparedFrame prepared, ScreeningPipeline.Segmentation segmentation,
-                             QualityReport quality, StageTimings timings) {
-    }
-
     private void analyse(Trigger trigger, List<Frame> frames) throws ModelException {
         List<Candidate> candidates = new ArrayList<>();
         try {
@@ -398,20 +394,12 @@ public final class Appliance implements AutoCloseable {
                     abandon("analysis cancelled");
                     return;
                 }
-                StageTimings timings = new StageTimings();
-                PreparedFrame prepared = pipeline.prepare(frame, timings);
-                try {
-                    ScreeningPipeline.Segmentation seg = pipeline.segment(prepared, timings);
-                    candidates.add(new Candidate(prepared, seg, pipeline.assess(prepared, seg, timings), timings));
-                } catch (ModelException | RuntimeException e) {
-                    prepared.close();
-                    throw e;
-                }
+                candidates.add(pipeline.gate(frame));
                 lastProgressNanos = clock.getAsLong();
             }
             decide(trigger, frames.size(), candidates);
         } finally {
-            candidates.forEach(c -> c.prepared().close());
+            candidates.forEach(Candidate::close);
         }
     }
 
@@ -425,14 +413,13 @@ public final class Appliance implements AutoCloseable {
         List<Float> probabilities = List.of();
         if (passed.isEmpty()) {
             shown = candidates.stream().sorted(sharpestFirst).findFirst().orElseThrow();
-            result = BurstCombiner.noUsableFrame(
-                    pipeline.unclassified(shown.prepared(), shown.segmentation(), shown.quality(), shown.timings()),
+            result = BurstCombiner.noUsableFrame(pipeline.retake(shown),
                     candidates.stream().map(Candidate::quality).toList());
         } else {
             List<Candidate> best = passed.subList(0, Math.min(settings.screenBest(), passed.size()));
             List<ScreeningResult> results = new ArrayList<>();
             for (Candidate c : best) {
-                results.add(pipeline.complete(c.prepared(), c.segmentation(), c.quality(), c.timings()));
+                results.add(pipeline.classify(c));
                 lastProgressNanos = clock.getAsLong();
             }
             BurstCombiner.Combined combined = BurstCombiner.combine(results, pipeline.policy());
@@ -447,7 +434,7 @@ public final class Appliance implements AutoCloseable {
         double ms = (clock.getAsLong() - trigger.nanos()) / 1e6;
         long id;
         try {
-            id = store(trigger, shown.prepared().original(), result, frameCount, passed.size(), probabilities);
+            id = store(trigger, shown.original(), result, frameCount, passed.size(), probabilities);
         } catch (StoreException e) {
             Logger.error("Result not stored, so not shown: {}", e.getMessage());
             faultWith(Fault.STORAGE_UNAVAILABLE, "this capture's result could not be stored, so it is not shown ("
@@ -463,9 +450,7 @@ public final class Appliance implements AutoCloseable {
 
     private long store(Trigger trigger, Frame frame, ScreeningResult result, int framesTaken, int framesPassed,
                        List<Float> frameProbabilities) throws StoreException {
-        Map<String, String> modelHashes = new LinkedHashMap<>();
-        modelHashes.put(pipeline.segmenter().manifest().id(), pipeline.segmenter().manifest().sha256());
-        modelHashes.put(pipeline.classifier().manifest().id(), pipeline.classifier().manifest().sha256());
+        Map<String, String> modelHashes = models.hashes();
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("frame.png", FramePng.encode(frame));
         files.put("mask.png", FramePng.encode(result.mask()));
@@ -651,11 +636,11 @@ public final class Appliance implements AutoCloseable {
         }
 
         void observe(Frame frame) throws ModelException {
-            ScreeningPipeline.Segmentation seg;
+            Segmentation seg;
             QualityReport q;
-            try (PreparedFrame prepared = pipeline.prepare(frame, new StageTimings())) {
-                seg = pipeline.segment(prepared, new StageTimings());
-                q = pipeline.assess(prepared, seg, new StageTimings());
+            try (Candidate candidate = pipeline.gate(frame)) {
+                seg = candidate.segmentation();
+                q = candidate.quality();
             }
             if (!q.passed()) {
                 steady = 0;

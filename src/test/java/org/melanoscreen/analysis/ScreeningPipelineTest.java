@@ -22,10 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScreeningPipelineTest {
 
-    private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) {
-        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold());
-        return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(0.02), policy,
-                QualitySettings.DEFAULT, LesionSettings.DEFAULT, hairRemoval);
+    private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) throws Exception {
+        return ScreeningPipeline.create(models,
+                new ScreeningSettings(QualitySettings.DEFAULT, LesionSettings.DEFAULT, 0.02, hairRemoval, true));
     }
 
     @Test
@@ -77,10 +76,12 @@ class ScreeningPipelineTest {
                         continue;
                     }
                     classified++;
-                    QualityReport quality = new QualityGate(QualitySettings.DEFAULT, LesionSettings.DEFAULT)
-                            .assess(frame, pipeline.segment(pipeline.prepare(frame, new StageTimings()), new StageTimings()));
                     LesionMeasurements measured = new LesionMeasurer(0.02).measure(frame, r.mask());
-                    assertEquals(quality, r.quality());
+                    try (Candidate gated = pipeline.gate(frame)) {
+                        assertEquals(new QualityGate(QualitySettings.DEFAULT, LesionSettings.DEFAULT)
+                                .assess(frame, gated.segmentation()), r.quality());
+                        assertEquals(gated.quality(), r.quality());
+                    }
                     assertEquals(ResultJson.measurements(measured), ResultJson.measurements(r.measurements()));
                     Map<String, Double> ms = r.timingsMs();
                     double onThisThread = ms.get("preprocess") + ms.get("segment") + ms.get("postprocess")

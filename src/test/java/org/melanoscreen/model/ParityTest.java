@@ -56,8 +56,9 @@ class ParityTest {
 
     private static int verify(Path folder, ApprovedModels approved) throws ModelException {
         try (OnnxModel model = OnnxModel.load(folder, TinyModels.SETTINGS, approved)) {
-            return model.manifest().task() == Manifest.Task.SEGMENTATION ? ParityCheck.verify(new Segmenter(model))
-                    : ParityCheck.verify(new Classifier(model));
+            return model.manifest().task() == Manifest.Task.SEGMENTATION
+                    ? ParityCheck.verifySegmenter(Segmenter.predictor(model))
+                    : ParityCheck.verifyClassifier(Classifier.predictor(model, true), Classifier.predictor(model, false));
         }
     }
 
