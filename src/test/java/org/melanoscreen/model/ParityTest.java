@@ -85,6 +85,18 @@ class ParityTest {
     }
 
     @Test
+    void testTimeViewsInAnotherOrderFailOnTheViewsProbabilitiesThoughTheirMeanIsTheSame() throws Exception {
+        String swapped = mismatch(TinyModels.CLS, m -> {
+            ArrayNode views = (ArrayNode) input(m).get("tta").get("views");
+            views.set(1, "vflip");
+            views.set(2, "hflip");
+        });
+        assertTrue(swapped.contains("fixture_0.png: melanoma probability of view vflip is "), swapped);
+        String fewer = mismatch(TinyModels.CLS, m -> ((ArrayNode) input(m).get("tta").get("views")).remove(4));
+        assertTrue(fewer.contains("fixture_0.png: probability of class 0 is "), fewer);
+    }
+
+    @Test
     void aFixtureValueTheModelDoesNotReproduceFails() throws Exception {
         Path copy = TinyModels.copy(TinyModels.CLS, tmp);
         Path expected = copy.resolve("fixtures/expected.json");
