@@ -69,24 +69,14 @@ def tiny_tta(cls_folder, seg_folder, views=TINY_VIEWS, seed=0):
 
 def tta_fixtures(folder, man, om):
     """The classifier fixtures' outputs recomputed over the manifest's views (images, masks and inputs unchanged)."""
-    path = os.path.join(folder, "fixtures", "expected.json")
-    with open(path) as f:
-        exp = json.load(f)
     out = man["output"]
-    for e in exp["images"]:
-        img = common.load_rgb(os.path.join(folder, "fixtures", e["file"]))
-        mask = common.load_mask(os.path.join(folder, "fixtures", e["mask_file"]))
-        x, _ = common.preprocess(img, man["input"], mask)
-        res = om.run_all(common.apply_views(x, common.tta_views(man["input"])))
-        logits = res[out["name"]].numpy().astype(np.float64)
-        view_probs = export.activate(logits, out["activation"])
-        e.update({"logits": [float(v) for v in logits[0]], "probabilities": [float(v) for v in view_probs.mean(0)],
+    for e, res, view_probs in export.cls_fixture_runs(folder, man, om):
+        e.update({"logits": [float(v) for v in res[out["name"]][0]],
+                  "probabilities": [float(v) for v in view_probs.mean(0)],
                   "melanoma_probability": float(view_probs.mean(0)[out["melanoma_index"]]),
                   "view_melanoma_probabilities": [float(v) for v in view_probs[:, out["melanoma_index"]]]})
         if "ood" in man:
             e["ood_score"] = float(common.ood_scores(man["ood"], res[man["ood"]["output"]][:1].numpy())[0])
-    with open(path, "w") as f:
-        json.dump(exp, f, indent=1)
 
 
 def main(argv=None):
@@ -100,17 +90,9 @@ def main(argv=None):
                     help="only add the test-time views (input.tta), their thresholds and fixtures to the existing "
                          "OUT/cls (its weights unchanged)")
     args = ap.parse_args(argv)
-    if args.tta_only:
-        tiny_tta(os.path.join(args.out, "cls"), os.path.join(args.out, "seg"))
-        problems = export.verify_folder(os.path.join(args.out, "cls"))
-        print("cls", "OK" if not problems else problems)
-        assert not problems
-        return
-    if args.ood_only:
-        tiny_ood(os.path.join(args.out, "cls"), os.path.join(args.out, "seg"))
-        problems = export.verify_folder(os.path.join(args.out, "cls"))
-        print("cls", "OK" if not problems else problems)
-        assert not problems
+    if args.tta_only or args.ood_only:
+        (tiny_tta if args.tta_only else tiny_ood)(os.path.join(args.out, "cls"), os.path.join(args.out, "seg"))
+        verified(args.out, ["cls"])
         return
     work = tempfile.mkdtemp(prefix="tiny-")
     seg = os.path.join(args.out, "seg")
@@ -127,8 +109,13 @@ def main(argv=None):
                     "--region", "masked_crop", "--margin", "0.1", "--cc", "none", "--classes", "3",
                     "--top-epochs", "5", "--epochs", "2", "--steps", "2", "--batch", "8", "--segmenter", seg,
                     "--out", os.path.join(args.out, "cls-masked"), "--workdir", os.path.join(work, "clsm")])
-    for name in ("seg", "cls", "cls-masked"):
-        problems = export.verify_folder(os.path.join(args.out, name))
+    verified(args.out, ["seg", "cls", "cls-masked"])
+
+
+def verified(out, names):
+    """Each folder re-checked as the runtime will read it (export.verify_folder); fails naming the problems."""
+    for name in names:
+        problems = export.verify_folder(os.path.join(out, name))
         print(name, "OK" if not problems else problems)
         assert not problems
 

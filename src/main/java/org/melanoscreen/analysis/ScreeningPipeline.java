@@ -20,11 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * From a frame to a risk result: segment, gate, classify, measure, decide. Its use cases: screen a frame
@@ -45,11 +41,7 @@ public final class ScreeningPipeline implements AutoCloseable {
     private final QualityGate gate;
     private final boolean hairRemoval;
     private final boolean oodCheck;
-    private final ExecutorService secondThread = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "screening-second-thread");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final SecondThread secondThread = new SecondThread();
 
     private ScreeningPipeline(Predictor<Frame, Segmenter.Output> segmenter,
                               Predictor<Classifier.Input, Classifier.Output> classifier, RiskPolicy policy,
@@ -278,13 +270,13 @@ public final class ScreeningPipeline implements AutoCloseable {
             output = call.output();
         } catch (ModelException | RuntimeException e) {
             try {
-                awaitBeside(beside);
+                SecondThread.await(beside);
             } catch (RuntimeException besideFailure) {
                 e.addSuppressed(besideFailure);
             }
             throw e;
         }
-        Beside done = awaitBeside(beside);
+        Beside done = SecondThread.await(beside);
         timings.stopWaiting();
         if (knownQuality == null) {
             timings.addBeside(StageTimings.QUALITY, done.qualityMs());
@@ -316,32 +308,6 @@ public final class ScreeningPipeline implements AutoCloseable {
                 seg.mask(), oodScore, prepared.timings().millis());
     }
 
-    /** Waits for the second thread even when interrupted (its tasks take about a millisecond); keeps the interrupt. */
-    static <T> T awaitBeside(Future<T> beside) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return beside.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (e.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     /** Segments the prepared frame, with the segmenter's input made ahead or, if it was not, made now. */
     private Segmentation segment(PreparedFrame frame) throws ModelException {
         StageTimings timings = frame.timings();
@@ -368,14 +334,6 @@ public final class ScreeningPipeline implements AutoCloseable {
     /** Ends the second thread; a screening in progress on another thread finishes first. */
     @Override
     public void close() {
-        secondThread.shutdown();
-        try {
-            if (!secondThread.awaitTermination(5, TimeUnit.SECONDS)) {
-                secondThread.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            secondThread.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        secondThread.close();
     }
 }

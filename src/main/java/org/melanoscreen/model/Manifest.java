@@ -31,8 +31,8 @@ public record Manifest(
         JsonNode raw) {
 
     /**
-     * What a model does, as its manifest names it, and the shape of one batch item of its output. A new kind of
-     * model is a new task here and its translator ({@link Translator}).
+     * What a model does, as its manifest names it, the shape of one batch item of its output and its translator. A
+     * new kind of model is a new task here and its translator ({@link Translator}).
      */
     public enum Task {
         SEGMENTATION("segmentation") {
@@ -40,11 +40,21 @@ public record Manifest(
             long[] outputItemShape(InputSpec input, OutputSpec output) {
                 return new long[]{1, input.height(), input.width()};
             }
+
+            @Override
+            Translator<?, ?> translator(Manifest manifest) {
+                return new Segmenter(manifest);
+            }
         },
         CLASSIFICATION("classification") {
             @Override
             long[] outputItemShape(InputSpec input, OutputSpec output) {
                 return new long[]{output.classNames().size()};
+            }
+
+            @Override
+            Translator<?, ?> translator(Manifest manifest) throws ModelException {
+                return new Classifier(manifest, true);
             }
         };
 
@@ -56,6 +66,9 @@ public record Manifest(
 
         /** The output's shape for one input, without the batch dimension. */
         abstract long[] outputItemShape(InputSpec input, OutputSpec output);
+
+        /** The steps around a model of this task, in full (every test-time view): what loading checks it has. */
+        abstract Translator<?, ?> translator(Manifest manifest) throws ModelException;
 
         public String manifestName() {
             return manifestName;
@@ -242,7 +255,7 @@ public record Manifest(
             return new InputSpec(text(in, "name"), height, width, (float) scale, mean, std, cc, region, tta);
         }
 
-        /** The test-time views of {@code input.tta} (CONTRACT.md), or none without that section. */
+        /** The test-time views of {@code input.tta}, or none without that section. */
         private List<TtaView> tta(JsonNode tta, Task task, int height, int width) throws ModelException {
             if (tta.isMissingNode() || tta.isNull()) {
                 return List.of();
@@ -250,29 +263,7 @@ public record Manifest(
             if (task != Task.CLASSIFICATION) {
                 throw error("input.tta is for classifiers only");
             }
-            if (!"mean_probability".equals(tta.path("combine").asText())) {
-                throw error("input.tta.combine must be mean_probability");
-            }
-            JsonNode names = tta.get("views");
-            if (names == null || !names.isArray() || names.isEmpty()) {
-                throw error("input.tta.views must be a non-empty array of view names");
-            }
-            List<TtaView> views = new ArrayList<>();
-            for (JsonNode name : names) {
-                TtaView view = TtaView.named(name.asText());
-                if (view == null || !name.isTextual()) {
-                    throw error("input.tta.views: unknown view " + name + " (known: " + TtaView.names() + ")");
-                }
-                if (view.squareOnly() && height != width) {
-                    throw error("input.tta.views: " + view.manifestName() + " needs a square input, not " + width
-                            + "x" + height);
-                }
-                views.add(view);
-            }
-            if (views.get(0) != TtaView.IDENTITY) {
-                throw error("input.tta.views must start with identity");
-            }
-            return List.copyOf(views);
+            return TtaView.fromManifest(tta, height, width, this::error);
         }
 
         private OutputSpec output(JsonNode out, Task task) throws ModelException {

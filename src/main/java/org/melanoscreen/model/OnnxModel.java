@@ -74,7 +74,8 @@ public final class OnnxModel implements AutoCloseable {
 
     /**
      * Reads, verifies and warms up the model in {@code folder}: the model file must match the manifest's sha256 and
-     * the whole folder ({@link ModelFolderDigest}) must be one of {@code approved}; any problem is a
+     * the whole folder ({@link ModelFolderDigest}) must be one of {@code approved}, and the graph must have what the
+     * task's translator reads (such as the classifier's features output); any problem is a
      * {@link ModelException}.
      */
     public static OnnxModel load(Path folder, SessionSettings settings, ApprovedModels approved)
@@ -106,6 +107,7 @@ public final class OnnxModel implements AutoCloseable {
             throw e;
         }
         try {
+            manifest.task().translator(manifest).check(model);
             model.run(1, planes -> { }, List.of(manifest.output().name()));
         } catch (ModelException | RuntimeException e) {
             model.close();

@@ -1,7 +1,11 @@
 package org.melanoscreen.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One test-time view of a classifier's normalised input ({@code models/CONTRACT.md}, "Test-time augmentation"):
@@ -94,12 +98,34 @@ public enum TtaView {
         return squareOnly;
     }
 
-    /** The view a manifest names, or null for an unknown name. */
-    static TtaView named(String name) {
-        return Arrays.stream(values()).filter(v -> v.manifestName.equals(name)).findFirst().orElse(null);
-    }
-
-    static List<String> names() {
-        return Arrays.stream(values()).map(TtaView::manifestName).toList();
+    /**
+     * The views of a manifest's {@code input.tta} section for an input of {@code height x width}, as CONTRACT.md
+     * allows them (known views, the identity first, rotations and transposes on a square input only, combined by
+     * mean probability); a section that does not is {@code error}'s exception, given the reason.
+     */
+    static List<TtaView> fromManifest(JsonNode tta, int height, int width, Function<String, ModelException> error)
+            throws ModelException {
+        if (!"mean_probability".equals(tta.path("combine").asText())) {
+            throw error.apply("input.tta.combine must be mean_probability");
+        }
+        JsonNode names = tta.get("views");
+        if (names == null || !names.isArray() || names.isEmpty()) {
+            throw error.apply("input.tta.views must be a non-empty array of view names");
+        }
+        List<TtaView> views = new ArrayList<>();
+        for (JsonNode name : names) {
+            TtaView view = Arrays.stream(values()).filter(v -> name.isTextual() && v.manifestName.equals(name.asText()))
+                    .findFirst().orElseThrow(() -> error.apply("input.tta.views: unknown view " + name + " (known: "
+                            + Arrays.stream(values()).map(TtaView::manifestName).toList() + ")"));
+            if (view.squareOnly && height != width) {
+                throw error.apply("input.tta.views: " + view.manifestName + " needs a square input, not " + width
+                        + "x" + height);
+            }
+            views.add(view);
+        }
+        if (views.get(0) != IDENTITY) {
+            throw error.apply("input.tta.views must start with identity");
+        }
+        return List.copyOf(views);
     }
 }

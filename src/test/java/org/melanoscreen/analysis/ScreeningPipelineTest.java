@@ -117,7 +117,7 @@ class ScreeningPipelineTest {
             ScreeningPipeline pipeline = pipeline(models, false);
             pipeline.screen(frame);
             Thread beside = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("screening-second-thread")).findFirst().orElseThrow();
+                    .filter(t -> t.getName().equals(SecondThread.NAME)).findFirst().orElseThrow();
             pipeline.close();
             beside.join(5000);
             assertFalse(beside.isAlive());
