@@ -43,7 +43,7 @@ public final class ModelOptions {
     @Option(names = "--hair-removal", description = "Remove hairs (DullRazor) before segmenting.")
     boolean hairRemoval;
 
-    @Option(names = "--no-tta", negatable = false,
+    @Option(names = "--no-tta",
             description = "Classify the identity view alone, without the classifier's test-time views (as "
                     + "models.tta=false; the manifest's single-view referral threshold then applies).")
     boolean noTta;

@@ -67,4 +67,20 @@ class RiskPolicyTest {
         assertEquals(shipped.referral().threshold(),
                 RiskPolicy.forClassifier(new Classifier(shipped, true)).referralThreshold());
     }
+
+    @Test
+    void withTestTimeAugmentationOffThePolicyTakesAndChecksTheSingleViewThreshold(@TempDir Path tmp)
+            throws Exception {
+        Manifest tiny = Manifest.read(TinyModels.CLS);
+        assertEquals(tiny.referral().singleViewThreshold(),
+                RiskPolicy.forClassifier(new Classifier(tiny, false)).referralThreshold());
+        Path zero = TinyModels.editedCopy(TinyModels.CLS, tmp,
+                m -> ((ObjectNode) m.get("thresholds")).put("referral_single_view", 0.0));
+        assertEquals(tiny.referral().threshold(),
+                RiskPolicy.forClassifier(new Classifier(Manifest.read(zero), true)).referralThreshold());
+        ModelException e = assertThrows(ModelException.class,
+                () -> RiskPolicy.forClassifier(new Classifier(Manifest.read(zero), false)));
+        assertEquals(zero.resolve("manifest.json") + ": thresholds.referral_single_view must be in (0, 1], was 0.0; "
+                + "the risk policy cannot screen with it", e.getMessage());
+    }
 }
