@@ -170,6 +170,23 @@ def cls_fixtures(model, spec, out_spec, folder, images, masks):
         json.dump({"tolerance": 1e-4, "images": entries}, f, indent=1)
 
 
+def cls_fixture_runs(folder, man, om):
+    """Each classifier fixture of folder/fixtures/expected.json re-run over the manifest's test-time views: yields
+    (entry, {output name: tensor of V rows}, view probabilities V x K); then writes the entries back."""
+    path = os.path.join(folder, "fixtures", "expected.json")
+    with open(path) as f:
+        exp = json.load(f)
+    out = man["output"]
+    for e in exp["images"]:
+        img = common.load_rgb(os.path.join(folder, "fixtures", e["file"]))
+        mask = common.load_mask(os.path.join(folder, "fixtures", e["mask_file"]))
+        x, _ = common.preprocess(img, man["input"], mask)
+        res = om.run_all(common.apply_views(x, common.tta_views(man["input"])))
+        yield e, res, activate(res[out["name"]].numpy().astype(np.float64), out["activation"])
+    with open(path, "w") as f:
+        json.dump(exp, f, indent=1)
+
+
 def activate(logits, activation):
     if activation == "sigmoid":
         return common.sigmoid_np(logits)

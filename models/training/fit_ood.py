@@ -183,24 +183,12 @@ def device_masks(seg_folder, recs, imgs, cache):
 
 def update_fixtures(folder, man, om, tol=1e-6):
     """Adds ood_score to every fixture; fails if a fixture's melanoma_probability moved by more than tol."""
-    path = os.path.join(folder, "fixtures", "expected.json")
-    with open(path) as f:
-        exp = json.load(f)
-    out_spec = man["output"]
-    for e in exp["images"]:
-        img = common.load_rgb(os.path.join(folder, "fixtures", e["file"]))
-        mask = common.load_mask(os.path.join(folder, "fixtures", e["mask_file"]))
-        x, _ = common.preprocess(img, man["input"], mask)
-        res = om.run_all(common.apply_views(x, common.tta_views(man["input"])))
-        logits = res[out_spec["name"]].numpy().astype(np.float64)
-        p = float(export.activate(logits, out_spec["activation"]).mean(0)[out_spec["melanoma_index"]])
+    for e, res, view_probs in export.cls_fixture_runs(folder, man, om):
+        p = float(view_probs.mean(0)[man["output"]["melanoma_index"]])
         if abs(p - e["melanoma_probability"]) > tol:
             raise AssertionError("%s: melanoma_probability %r, fixture says %r" % (e["file"], p,
                                                                                     e["melanoma_probability"]))
         e["ood_score"] = float(common.ood_scores(man["ood"], res[FEATURES][:1].numpy())[0])
-    with open(path, "w") as f:
-        json.dump(exp, f, indent=1)
-    return exp
 
 
 def fit(folder, train_imgs, train_masks, val_sets, k, quantile, holdout, fitted_on, seed=0, synthetic=None,

@@ -1,6 +1,7 @@
 package org.melanoscreen.analysis;
 
 import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.model.Segmentation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ final class LesionChecks {
     /**
      * @param rgb the frame at the gate's working size {@code w x h}, RGB bytes
      */
-    LesionFindings check(ScreeningPipeline.Segmentation seg, byte[] rgb, int w, int h, int frameWidth,
+    LesionFindings check(Segmentation seg, byte[] rgb, int w, int h, int frameWidth,
                          int frameHeight) {
         BinaryMask mask = seg.mask();
         List<String> reasons = new ArrayList<>();

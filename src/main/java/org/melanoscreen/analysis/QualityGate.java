@@ -3,6 +3,7 @@ package org.melanoscreen.analysis;
 import org.melanoscreen.imaging.BinaryMask;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.MatScope;
+import org.melanoscreen.model.Segmentation;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
@@ -47,7 +48,7 @@ public final class QualityGate {
         this.lesionChecks = new LesionChecks(lesion);
     }
 
-    public QualityReport assess(Frame frame, ScreeningPipeline.Segmentation seg) {
+    public QualityReport assess(Frame frame, Segmentation seg) {
         BinaryMask mask = seg.mask();
         int w = WORKING_WIDTH;
         int h = Math.max(1, (int) Math.round((double) frame.height() * w / frame.width()));

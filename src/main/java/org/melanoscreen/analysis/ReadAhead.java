@@ -5,7 +5,6 @@ import org.melanoscreen.imaging.ImageException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
@@ -21,7 +20,7 @@ public final class ReadAhead implements AutoCloseable {
     }
 
     private final List<Path> files;
-    private final ExecutorService executor;
+    private final SecondThread executor;
     private final Preparation preparation;
     private int nextIndex;
     private Future<Prepared> ahead;
@@ -30,7 +29,7 @@ public final class ReadAhead implements AutoCloseable {
     private record Prepared(PreparedFrame frame, ImageException failure, StageTimings timings) {
     }
 
-    ReadAhead(List<Path> files, ExecutorService executor, Preparation preparation) {
+    ReadAhead(List<Path> files, SecondThread executor, Preparation preparation) {
         this.files = files;
         this.executor = executor;
         this.preparation = preparation;
@@ -41,23 +40,24 @@ public final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * The next file's prepared frame, owned by the caller. The steps that made it are added to {@code timings} as
-     * stages that ran beside, and any wait for them to the total.
+     * The next file's prepared frame, owned by the caller. Its timings start now: the steps that made it count as
+     * stages that ran beside, and any wait for them towards the total.
      */
-    public PreparedFrame next(StageTimings timings) throws ImageException {
+    public PreparedFrame next() throws ImageException {
+        StageTimings timings = new StageTimings();
         if (!hasNext()) {
             throw new NoSuchElementException("no more files");
         }
         Future<Prepared> current = ahead != null ? ahead : prepareBeside(files.get(nextIndex));
         nextIndex++;
         ahead = hasNext() ? prepareBeside(files.get(nextIndex)) : null;
-        Prepared prepared = ScreeningPipeline.awaitBeside(current);
+        Prepared prepared = SecondThread.await(current);
         timings.stopWaiting();
         timings.addBeside(prepared.timings());
         if (prepared.failure() != null) {
             throw prepared.failure();
         }
-        return prepared.frame();
+        return prepared.frame().timedBy(timings);
     }
 
     private Future<Prepared> prepareBeside(Path file) {
@@ -75,7 +75,7 @@ public final class ReadAhead implements AutoCloseable {
     @Override
     public void close() {
         if (ahead != null) {
-            Prepared prepared = ScreeningPipeline.awaitBeside(ahead);
+            Prepared prepared = SecondThread.await(ahead);
             ahead = null;
             if (prepared.frame() != null) {
                 prepared.frame().close();

@@ -1,5 +1,6 @@
 package org.melanoscreen.analysis;
 
+import org.melanoscreen.model.Classifier;
 import org.melanoscreen.model.Manifest;
 import org.melanoscreen.model.ModelException;
 
@@ -25,15 +26,16 @@ public final class RiskPolicy {
     }
 
     /**
-     * The policy with the classifier's referral threshold; a threshold the policy refuses is a model problem that
-     * names the manifest (the device then FAULTs instead of screening with it).
+     * The policy with the classifier's referral threshold for the probability it gives (the mean over its test-time
+     * views, or the identity view's alone: {@link Classifier#referralThreshold}); a threshold the policy refuses is a
+     * model problem that names the manifest and the threshold (the device then FAULTs instead of screening with it).
      */
-    public static RiskPolicy forClassifier(Manifest classifier) throws ModelException {
-        double threshold = classifier.referral().threshold();
+    public static RiskPolicy forClassifier(Classifier classifier) throws ModelException {
+        double threshold = classifier.referralThreshold();
         String refused = refusedThreshold(threshold);
         if (refused != null) {
-            throw new ModelException(classifier.folder().resolve(Manifest.FILE_NAME) + ": thresholds.referral "
-                    + refused + "; the risk policy cannot screen with it");
+            throw new ModelException(classifier.manifest().folder().resolve(Manifest.FILE_NAME) + ": "
+                    + classifier.referralThresholdKey() + " " + refused + "; the risk policy cannot screen with it");
         }
         return new RiskPolicy(threshold);
     }

@@ -1,5 +1,7 @@
 package org.melanoscreen.analysis;
 
+import org.melanoscreen.model.Prediction;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +34,18 @@ public final class StageTimings {
     /** Adds the time since the last {@link #start()} or {@code stop} to {@code stage} and restarts the clock. */
     public void stop(String stage) {
         millis.merge(stage, lap(), Double::sum);
+    }
+
+    /**
+     * Adds a model call ({@link Prediction}) since the last start or stop: its inference and post-processing to
+     * {@code model} and {@code postprocess}, the rest of that time (its pre-processing and whatever ran on this thread
+     * before it) to {@code preprocess}; restarts the clock.
+     */
+    public void stop(Prediction<?> call, String preprocess, String model, String postprocess) {
+        double elapsed = lap();
+        millis.merge(preprocess, Math.max(0, elapsed - call.inferenceMs() - call.postprocessMs()), Double::sum);
+        millis.merge(model, call.inferenceMs(), Double::sum);
+        millis.merge(postprocess, call.postprocessMs(), Double::sum);
     }
 
     /** Adds the time since the last start or stop to the total only: waiting for stages that ran beside. */

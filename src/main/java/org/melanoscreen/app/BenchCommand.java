@@ -1,17 +1,14 @@
 package org.melanoscreen.app;
 
-import org.melanoscreen.json.Json;
-import ai.onnxruntime.OnnxTensor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.melanoscreen.analysis.PreparedFrame;
 import org.melanoscreen.analysis.ReadAhead;
+import org.melanoscreen.json.Json;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
 import org.melanoscreen.analysis.StageTimings;
 import org.melanoscreen.eval.BinaryMetrics;
-import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.ImageException;
-import org.melanoscreen.model.Classifier;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
 import picocli.CommandLine.Command;
@@ -66,17 +63,19 @@ final class BenchCommand implements Callable<Integer> {
                     null);
         }
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        try (ModelSet models = modelOptions.loadModels(); ScreeningPipeline pipeline = modelOptions.pipeline(models)) {
+        try (ModelSet models = modelOptions.loadModels(); ScreeningPipeline pipeline = modelOptions.pipeline(models);
+             ScreeningPipeline otherMode = ScreeningPipeline.create(models,
+                     modelOptions.screeningSettings().withTta(pipeline.classifierViews() == 1))) {
             double startupMs = System.currentTimeMillis() - jvmStart;
             for (Path f : files) {
-                try {
-                    pipeline.screen(f);
+                try (PreparedFrame prepared = pipeline.read(f)) {
+                    pipeline.screen(prepared);
                 } catch (ImageException e) {
                     throw new SetupException(e.getMessage(), e);
                 }
             }
             screenCycling(pipeline, files, warmup, (n, result, ms) -> { });
-            Measured m = measure(pipeline, files);
+            Measured m = measure(pipeline, otherMode, files);
             double pipelineP50 = percentile(m.totals(), 50);
             double floorP50 = percentile(m.floor(), 50);
             ObjectNode o = Json.MAPPER.createObjectNode();
@@ -94,6 +93,11 @@ final class BenchCommand implements Callable<Integer> {
             o.putObject("floor_ms").put("p50", Json.round(floorP50, 3))
                     .put("p95", Json.round(percentile(m.floor(), 95), 3));
             o.put("pipeline_over_floor", Json.round(pipelineP50 / floorP50, 3));
+            ObjectNode classifierAlone = o.putObject("classifier_alone_ms");
+            putClassifierAlone(classifierAlone, pipeline.classifierViews(), m.classifier());
+            if (otherMode.classifierViews() != pipeline.classifierViews()) {
+                putClassifierAlone(classifierAlone, otherMode.classifierViews(), m.otherModeClassifier());
+            }
             double aloneP50 = percentile(m.alone(), 50);
             o.putObject("alone_ms").put("p50", Json.round(aloneP50, 3))
                     .put("p95", Json.round(percentile(m.alone(), 95), 3));
@@ -113,21 +117,35 @@ final class BenchCommand implements Callable<Integer> {
         return expanded.problems().isEmpty() ? 0 : 1;
     }
 
-    /**
-     * Per-stage and whole-screening times (ms), the floor's times (ms) and the seconds spent screening; then the
-     * times of images screened one by one without read-ahead (decode included), each followed by a floor run too.
-     */
-    private record Measured(Map<String, List<Double>> stages, List<Double> totals, List<Double> floor,
-                            double screeningS, List<Double> alone, List<Double> aloneFloor) {
+    /** The classifier's model call alone with {@code views} views (the test-time views, or 1): p50 and p95 ms. */
+    private static void putClassifierAlone(ObjectNode node, int views, List<Double> ms) {
+        node.putObject(views == 1 ? "single_view" : "views_" + views).put("views", views)
+                .put("p50", Json.round(percentile(ms, 50), 3)).put("p95", Json.round(percentile(ms, 95), 3));
     }
 
-    private Measured measure(ScreeningPipeline pipeline, List<Path> files) throws Exception {
+    /**
+     * Per-stage and whole-screening times (ms), the floor's times (ms) and the seconds spent screening; then the
+     * times of images screened one by one without read-ahead (decode included), each followed by a floor run too;
+     * the classifier's model call alone in this mode and in the other (with and without test-time views).
+     */
+    private record Measured(Map<String, List<Double>> stages, List<Double> totals, List<Double> floor,
+                            double screeningS, List<Double> alone, List<Double> aloneFloor, List<Double> classifier,
+                            List<Double> otherModeClassifier) {
+    }
+
+    private Measured measure(ScreeningPipeline pipeline, ScreeningPipeline otherMode, List<Path> files)
+            throws Exception {
         Map<String, List<Double>> stages = new LinkedHashMap<>();
         List<Double> totals = new ArrayList<>();
         List<Double> floor = new ArrayList<>();
         List<Double> alone = new ArrayList<>();
         List<Double> aloneFloor = new ArrayList<>();
-        try (ReadyTensors ready = ReadyTensors.of(pipeline, files.get(0))) {
+        List<Double> classifier = new ArrayList<>();
+        List<Double> otherModeClassifier = new ArrayList<>();
+        try (PreparedFrame first = pipeline.read(files.get(0));
+             ScreeningPipeline.ModelsAlone ready = pipeline.modelsAlone(first);
+             ScreeningPipeline.ModelsAlone otherReady = otherMode.modelsAlone(first)) {
+            boolean otherViews = otherMode.classifierViews() != pipeline.classifierViews();
             screenCycling(pipeline, files, iterations, (n, result, ms) -> {
                 totals.add(ms);
                 result.timingsMs().forEach((k, v) -> {
@@ -135,17 +153,25 @@ final class BenchCommand implements Callable<Integer> {
                         stages.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
                     }
                 });
-                floor.add(ready.runModels(pipeline));
+                double segmenterMs = ready.segmenter().run();
+                double classifierMs = ready.classifier().run();
+                floor.add(segmenterMs + classifierMs);
+                classifier.add(classifierMs);
+                if (otherViews) {
+                    otherModeClassifier.add(otherReady.classifier().run());
+                }
             });
             for (int i = 0; i < iterations; i++) {
                 long t0 = System.nanoTime();
-                pipeline.screen(files.get(i % files.size()));
+                try (PreparedFrame prepared = pipeline.read(files.get(i % files.size()))) {
+                    pipeline.screen(prepared);
+                }
                 alone.add((System.nanoTime() - t0) / 1e6);
-                aloneFloor.add(ready.runModels(pipeline));
+                aloneFloor.add(ready.segmenter().run() + ready.classifier().run());
             }
         }
         double screeningS = totals.stream().mapToDouble(Double::doubleValue).sum() / 1000;
-        return new Measured(stages, totals, floor, screeningS, alone, aloneFloor);
+        return new Measured(stages, totals, floor, screeningS, alone, aloneFloor, classifier, otherModeClassifier);
     }
 
     /** What to do after each screening: its number (from 1), its result and its wall time in ms. */
@@ -173,48 +199,12 @@ final class BenchCommand implements Callable<Integer> {
         try (ReadAhead frames = pipeline.readAhead(sequence)) {
             for (int i = 1; i <= count; i++) {
                 long t0 = System.nanoTime();
-                StageTimings timings = new StageTimings();
                 ScreeningResult result;
-                try (PreparedFrame prepared = frames.next(timings)) {
-                    result = pipeline.screen(prepared, timings);
+                try (PreparedFrame prepared = frames.next()) {
+                    result = pipeline.screen(prepared);
                 }
                 after.accept(i, result, (System.nanoTime() - t0) / 1e6);
             }
-        }
-    }
-
-    /**
-     * The two models' input tensors for one image, made once: running the models alone on them is what the
-     * pipeline cannot go below (the floor). Each floor run follows a screening, so that both see the same load.
-     */
-    private record ReadyTensors(OnnxTensor segmenterInput, OnnxTensor classifierInput) implements AutoCloseable {
-        static ReadyTensors of(ScreeningPipeline pipeline, Path file) throws ImageException, ModelException {
-            try (Frame frame = pipeline.decoder().decode(file)) {
-                float[] segInput = pipeline.segmenter().input(frame);
-                var mask = pipeline.segmenter().mask(pipeline.segmenter().probabilities(segInput));
-                Classifier classifier = pipeline.classifier();
-                float[] clsInput = classifier.input(frame, classifier.region(frame, mask), mask);
-                OnnxTensor seg = pipeline.segmenter().model().newTensor(segInput);
-                try {
-                    return new ReadyTensors(seg, classifier.model().newTensor(clsInput));
-                } catch (ModelException | RuntimeException e) {
-                    seg.close();
-                    throw e;
-                }
-            }
-        }
-
-        double runModels(ScreeningPipeline pipeline) throws ModelException {
-            long t0 = System.nanoTime();
-            pipeline.segmenter().model().run(segmenterInput);
-            pipeline.classifier().model().run(classifierInput);
-            return (System.nanoTime() - t0) / 1e6;
-        }
-
-        @Override
-        public void close() {
-            segmenterInput.close();
-            classifierInput.close();
         }
     }
 
@@ -255,6 +245,10 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-14s %9.2f %9.2f%n", "floor (models)", o.get("floor_ms").get("p50").asDouble(),
                 o.get("floor_ms").get("p95").asDouble());
         System.out.printf(Locale.ROOT, "pipeline / floor (p50): %.3f%n", o.get("pipeline_over_floor").asDouble());
+        o.get("classifier_alone_ms").forEach(n -> System.out.printf(Locale.ROOT,
+                "classifier alone, %d view%s: p50 %.2f ms, p95 %.2f ms%n", n.get("views").asInt(),
+                n.get("views").asInt() == 1 ? " (no test-time augmentation)" : "s (test-time augmentation)",
+                n.get("p50").asDouble(), n.get("p95").asDouble()));
         System.out.printf(Locale.ROOT, "throughput: %.2f images/s%n", o.get("images_per_s").asDouble());
         System.out.printf(Locale.ROOT, "one image alone (decode included, no read-ahead): p50 %.2f ms, p95 %.2f ms, "
                         + "over the floor %.3f%n", o.get("alone_ms").get("p50").asDouble(),

@@ -74,6 +74,12 @@ public final class ModelOptions {
         options.put("capture.hair_removal", Boolean.toString(on));
     }
 
+    @Option(names = "--no-tta", description = "Classify the identity view alone, without the classifier's test-time "
+            + "views (key models.tta=false; the manifest's single-view referral threshold then applies).")
+    void noTta(boolean off) {
+        options.put("models.tta", Boolean.toString(!off));
+    }
+
     @Option(names = "--min-lesion-area", paramLabel = "FRACTION", description = "Smallest lesion, as a fraction of "
             + "the image, that can give LOW (key lesion.min_area).")
     void minLesionArea(double fraction) {
@@ -121,8 +127,13 @@ public final class ModelOptions {
         return ModelSet.load(ServiceParts.modelFolders(config()), sessionSettings());
     }
 
+    /** How the configuration screens: quality, lesion checks, optics, hair removal, test-time views. */
+    public ScreeningSettings screeningSettings() {
+        return ScreeningSettings.from(config().values());
+    }
+
     /** The pipeline for the configuration, built as the service builds it. */
     public ScreeningPipeline pipeline(ModelSet models) throws ModelException {
-        return ScreeningSettings.from(config().values()).pipeline(models);
+        return screeningSettings().pipeline(models);
     }
 }

@@ -6,7 +6,6 @@ import org.melanoscreen.analysis.ReadAhead;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
-import org.melanoscreen.analysis.StageTimings;
 import org.melanoscreen.imaging.ImageException;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.ModelSet;
@@ -57,9 +56,8 @@ final class ScreenCommand implements Callable<Integer> {
             }
             try (ReadAhead frames = pipeline.readAhead(files)) {
                 for (Path file : files) {
-                    StageTimings timings = new StageTimings();
-                    try (PreparedFrame prepared = frames.next(timings)) {
-                        ScreeningResult result = pipeline.screen(prepared, timings);
+                    try (PreparedFrame prepared = frames.next()) {
+                        ScreeningResult result = pipeline.screen(prepared);
                         if (overlayDir != null) {
                             String base = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
                             Files.write(overlayDir.resolve(base + ".overlay.png"),

@@ -6,6 +6,7 @@ import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.panel.DisplayScreen;
 import org.melanoscreen.panel.Hardware;
 import org.melanoscreen.panel.HardwareSettings;
+import org.melanoscreen.model.Manifest;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.ParityCheck;
 import org.melanoscreen.model.SessionSettings;
@@ -133,9 +134,9 @@ final class SelftestCommand implements Callable<Integer> {
         SessionSettings session = ServiceParts.sessionSettings(config);
         try (ModelSet models = ModelSet.load(ServiceParts.modelFolders(config), session)) {
             String parity = ParityCheck.verify(models);
-            return "segmenter " + models.segmenter().manifest().id() + ", classifier "
-                    + models.classifier().manifest().id() + ", on " + session.effectiveProvider().label() + "; "
-                    + parity;
+            return "segmenter " + models.model(Manifest.Task.SEGMENTATION).manifest().id() + ", classifier "
+                    + models.model(Manifest.Task.CLASSIFICATION).manifest().id() + ", on "
+                    + session.effectiveProvider().label() + "; " + parity;
         }
     }
 

@@ -3,13 +3,8 @@ package org.melanoscreen.eval;
 import org.melanoscreen.analysis.PreparedFrame;
 import org.melanoscreen.analysis.ReadAhead;
 import org.melanoscreen.analysis.ScreeningPipeline;
-import org.melanoscreen.analysis.ScreeningResult;
-import org.melanoscreen.analysis.StageTimings;
-import org.melanoscreen.imaging.BinaryMask;
-import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.ImageException;
 import org.melanoscreen.imaging.MaskFiles;
-import org.melanoscreen.model.Classifier;
 import org.melanoscreen.model.ModelException;
 
 import java.io.IOException;
@@ -23,8 +18,8 @@ import java.util.function.IntConsumer;
  * device decides for each image (REFER / LOW / RETAKE, as {@code screen} would) and the model scores. Unlike
  * the device, evaluation scores every image: where the device gives no probability the classifier still sees the
  * region the mask gives (the whole frame when no lesion was found), so every labelled image counts in the AUC (as
- * the recipe's evaluation does). Segmentation is scored against the
- * ground truth at its own resolution.
+ * the recipe's evaluation does: {@link ScreeningPipeline#evaluate}). Segmentation is scored against the ground
+ * truth at its own resolution.
  */
 public final class Evaluator {
     private final ScreeningPipeline pipeline;
@@ -43,37 +38,26 @@ public final class Evaluator {
                 progress.accept(++done);
             }
         }
-        return summarise(rows, dataset.problems().size(), pipeline.classifier().manifest().referral().threshold());
+        return summarise(rows, dataset.problems().size(), pipeline.policy().referralThreshold());
     }
 
     private EvalReport.Row evaluate(Dataset.Item item, ReadAhead frames) {
-        try (PreparedFrame prepared = frames.next(new StageTimings())) {
-            ScreeningPipeline.Segmentation seg = pipeline.segment(prepared, new StageTimings());
-            ScreeningResult device = pipeline.complete(prepared, seg, null, new StageTimings());
-            float probability = device.melanomaProbability() != null ? device.melanomaProbability()
-                    : scoredProbability(prepared.screened(), seg.mask());
+        try (PreparedFrame prepared = frames.next()) {
+            ScreeningPipeline.Evaluation evaluated = pipeline.evaluate(prepared);
             double dice = Double.NaN;
             double jaccard = Double.NaN;
             if (item.mask() != null) {
-                double[] overlap = SegmentationMetrics.overlapAtTruthResolution(seg.mask(), MaskFiles.read(item.mask()));
+                double[] overlap = SegmentationMetrics.overlapAtTruthResolution(evaluated.mask(),
+                        MaskFiles.read(item.mask()));
                 dice = overlap[0];
                 jaccard = overlap[1];
             }
-            return new EvalReport.Row(item.id(), item.melanoma(), probability, device.risk(), seg.mask().area(),
-                    dice, jaccard, null);
+            return new EvalReport.Row(item.id(), item.melanoma(), evaluated.probability(), evaluated.device().risk(),
+                    evaluated.mask().area(), dice, jaccard, null);
         } catch (ImageException | ModelException | IOException e) {
             return new EvalReport.Row(item.id(), item.melanoma(), Double.NaN, null, 0, Double.NaN, Double.NaN,
                     e.getMessage());
         }
-    }
-
-    /**
-     * The classifier's probability for an image the device gave none (no lesion in view, or out of distribution):
-     * on the region the mask gives, which for an empty mask is the whole frame, as the recipe scores it.
-     */
-    private float scoredProbability(Frame frame, BinaryMask mask) throws ModelException {
-        Classifier classifier = pipeline.classifier();
-        return classifier.classify(frame, classifier.region(frame, mask), mask, () -> { }).melanomaProbability();
     }
 
     static EvalReport summarise(List<EvalReport.Row> rows, int labelProblems, double threshold) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,7 +30,50 @@ public record Manifest(
         Referral referral,
         JsonNode raw) {
 
-    public enum Task { SEGMENTATION, CLASSIFICATION }
+    /**
+     * What a model does, as its manifest names it, the shape of one batch item of its output and its translator. A
+     * new kind of model is a new task here and its translator ({@link Translator}).
+     */
+    public enum Task {
+        SEGMENTATION("segmentation") {
+            @Override
+            long[] outputItemShape(InputSpec input, OutputSpec output) {
+                return new long[]{1, input.height(), input.width()};
+            }
+
+            @Override
+            Translator<?, ?> translator(Manifest manifest) {
+                return new Segmenter(manifest);
+            }
+        },
+        CLASSIFICATION("classification") {
+            @Override
+            long[] outputItemShape(InputSpec input, OutputSpec output) {
+                return new long[]{output.classNames().size()};
+            }
+
+            @Override
+            Translator<?, ?> translator(Manifest manifest) throws ModelException {
+                return new Classifier(manifest, true);
+            }
+        };
+
+        private final String manifestName;
+
+        Task(String manifestName) {
+            this.manifestName = manifestName;
+        }
+
+        /** The output's shape for one input, without the batch dimension. */
+        abstract long[] outputItemShape(InputSpec input, OutputSpec output);
+
+        /** The steps around a model of this task, in full (every test-time view): what loading checks it has. */
+        abstract Translator<?, ?> translator(Manifest manifest) throws ModelException;
+
+        public String manifestName() {
+            return manifestName;
+        }
+    }
 
     public enum Activation { SIGMOID, SOFTMAX }
 
@@ -44,8 +88,18 @@ public record Manifest(
     public record ColourConstancy(double p) {
     }
 
+    /** @param tta the test-time views of the classifier's input ({@code input.tta}), in batch order; none without it */
     public record InputSpec(String name, int height, int width, float scale, float[] mean, float[] std,
-                            ColourConstancy colourConstancy, Region region) {
+                            ColourConstancy colourConstancy, Region region, List<TtaView> tta) {
+        /** Whether the manifest asks for test-time augmentation ({@code input.tta}). */
+        public boolean hasTta() {
+            return !tta.isEmpty();
+        }
+
+        /** The views one model call runs: the test-time views, or the identity alone. */
+        public List<TtaView> views() {
+            return hasTta() ? tta : List.of(TtaView.IDENTITY);
+        }
     }
 
     public record OutputSpec(String name, Activation activation, List<String> classNames, int melanomaIndex) {
@@ -54,8 +108,12 @@ public record Manifest(
     public record MaskPostprocess(float threshold, boolean largestComponent, boolean fillHoles) {
     }
 
-    /** Melanoma referral threshold and the operating point it gave on data not used for fitting. */
-    public record Referral(double threshold, double sensitivity, double specificity) {
+    /**
+     * Melanoma referral threshold and the operating point it gave on data not used for fitting; with test-time
+     * augmentation, {@code threshold} applies to the mean over the views and {@code singleViewThreshold} to the
+     * identity view alone (NaN without test-time augmentation).
+     */
+    public record Referral(double threshold, double sensitivity, double specificity, double singleViewThreshold) {
     }
 
     /** The manifest's name in its model folder. */
@@ -107,11 +165,10 @@ public record Manifest(
 
         Manifest parse(Path folder, JsonNode root) throws ModelException {
             String id = text(root, "id");
-            Task task = switch (text(root, "task")) {
-                case "segmentation" -> Task.SEGMENTATION;
-                case "classification" -> Task.CLASSIFICATION;
-                default -> throw error("task must be segmentation or classification");
-            };
+            String taskName = text(root, "task");
+            Task task = Arrays.stream(Task.values()).filter(t -> t.manifestName().equals(taskName)).findFirst()
+                    .orElseThrow(() -> error("task must be " + String.join(" or ", Arrays.stream(Task.values())
+                            .map(Task::manifestName).toList())));
             String sha = text(root, "sha256").toLowerCase(Locale.ROOT);
             if (!sha.matches("[0-9a-f]{64}")) {
                 throw error("sha256 is not 64 hex digits");
@@ -129,8 +186,16 @@ public record Manifest(
                 }
             } else {
                 JsonNode t = object(root, "thresholds");
+                double singleView = Double.NaN;
+                if (input.hasTta()) {
+                    if (!t.has("referral_single_view")) {
+                        throw error("input.tta needs thresholds.referral_single_view (the threshold with test-time "
+                                + "augmentation off)");
+                    }
+                    singleView = unit(t, "referral_single_view");
+                }
                 referral = new Referral(unit(t, "referral"), t.path("referral_sensitivity").asDouble(Double.NaN),
-                        t.path("referral_specificity").asDouble(Double.NaN));
+                        t.path("referral_specificity").asDouble(Double.NaN), singleView);
             }
             return new Manifest(folder, id, root.path("version").asText("?"), task,
                     root.path("file").asText("model.onnx"), sha, input, output, post, referral, root);
@@ -186,7 +251,19 @@ public record Manifest(
             if (task == Task.SEGMENTATION && region.type() != RegionType.FULL) {
                 throw error("a segmenter's input.region must be full");
             }
-            return new InputSpec(text(in, "name"), height, width, (float) scale, mean, std, cc, region);
+            List<TtaView> tta = tta(in.path("tta"), task, height, width);
+            return new InputSpec(text(in, "name"), height, width, (float) scale, mean, std, cc, region, tta);
+        }
+
+        /** The test-time views of {@code input.tta}, or none without that section. */
+        private List<TtaView> tta(JsonNode tta, Task task, int height, int width) throws ModelException {
+            if (tta.isMissingNode() || tta.isNull()) {
+                return List.of();
+            }
+            if (task != Task.CLASSIFICATION) {
+                throw error("input.tta is for classifiers only");
+            }
+            return TtaView.fromManifest(tta, height, width, this::error);
         }
 
         private OutputSpec output(JsonNode out, Task task) throws ModelException {

@@ -4,23 +4,30 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
-/** The segmenter and classifier the device screens with, loaded and verified together. */
+/**
+ * The models the device screens with, one per task ({@link Manifest.Task}), loaded and verified together: a
+ * segmenter and a classifier at least.
+ */
 public final class ModelSet implements AutoCloseable {
-    private final Segmenter segmenter;
-    private final Classifier classifier;
+    /** The tasks screening cannot do without. */
+    private static final List<Manifest.Task> REQUIRED = List.of(Manifest.Task.SEGMENTATION,
+            Manifest.Task.CLASSIFICATION);
+    private final Map<Manifest.Task, OnnxModel> models;
 
-    private ModelSet(Segmenter segmenter, Classifier classifier) {
-        this.segmenter = segmenter;
-        this.classifier = classifier;
+    private ModelSet(Map<Manifest.Task, OnnxModel> models) {
+        this.models = models;
     }
 
     /**
      * Loads the model folders named; a folder without {@code manifest.json} is searched one level down, so the
-     * shipped {@code models/} folder can be named as a whole. Exactly one segmenter and one classifier must result,
-     * each from a folder this build approved ({@link ApprovedModels}).
+     * shipped {@code models/} folder can be named as a whole. At most one model per task, a segmenter and a
+     * classifier among them, each from a folder this build approved ({@link ApprovedModels}).
      */
     public static ModelSet load(List<Path> locations, SessionSettings settings) throws ModelException {
         return load(locations, settings, ApprovedModels.builtIn());
@@ -33,34 +40,32 @@ public final class ModelSet implements AutoCloseable {
         for (Path location : locations) {
             folders.addAll(folders(location));
         }
-        List<OnnxModel> loaded = new ArrayList<>();
+        Map<Manifest.Task, OnnxModel> loaded = new EnumMap<>(Manifest.Task.class);
+        List<OnnxModel> all = new ArrayList<>();
         try {
-            OnnxModel seg = null;
-            OnnxModel cls = null;
             for (Path folder : folders) {
                 OnnxModel model = OnnxModel.load(folder, settings, approved);
-                loaded.add(model);
-                if (model.manifest().task() == Manifest.Task.SEGMENTATION) {
-                    seg = only(seg, model, "segmentation");
-                } else {
-                    cls = only(cls, model, "classification");
-                }
+                all.add(model);
+                loaded.put(model.manifest().task(), only(loaded.get(model.manifest().task()), model));
             }
-            if (seg == null || cls == null) {
+            List<String> missing = REQUIRED.stream().filter(t -> !loaded.containsKey(t))
+                    .map(Manifest.Task::manifestName).toList();
+            if (!missing.isEmpty()) {
                 throw new ModelException(String.join(", ", locations.stream().map(Path::toString).toList())
-                        + ": need one segmentation and one classification model, found "
-                        + (seg == null ? "no segmenter" : "no classifier"));
+                        + ": need one segmentation and one classification model, found no " + String.join(" and no ",
+                        missing) + " model");
             }
-            return new ModelSet(new Segmenter(seg), new Classifier(cls));
+            return new ModelSet(loaded);
         } catch (ModelException | RuntimeException e) {
-            loaded.forEach(OnnxModel::close);
+            all.forEach(OnnxModel::close);
             throw e;
         }
     }
 
-    private static OnnxModel only(OnnxModel existing, OnnxModel next, String task) throws ModelException {
+    private static OnnxModel only(OnnxModel existing, OnnxModel next) throws ModelException {
         if (existing != null) {
-            throw new ModelException(next.manifest().folder() + ": a second " + task + " model (already have "
+            throw new ModelException(next.manifest().folder() + ": a second " + next.manifest().task().manifestName()
+                    + " model (already have "
                     + existing.manifest().folder() + ")");
         }
         return next;
@@ -93,17 +98,24 @@ public final class ModelSet implements AutoCloseable {
         }
     }
 
-    public Segmenter segmenter() {
-        return segmenter;
+    /** The model for {@code task}; only the segmenter and the classifier are sure to be there. */
+    public OnnxModel model(Manifest.Task task) {
+        OnnxModel model = models.get(task);
+        if (model == null) {
+            throw new IllegalArgumentException("no " + task.manifestName() + " model in this set");
+        }
+        return model;
     }
 
-    public Classifier classifier() {
-        return classifier;
+    /** Each model's id and the sha256 of its file, in task order: what a stored result says it was screened with. */
+    public Map<String, String> hashes() {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        models.values().forEach(m -> hashes.put(m.manifest().id(), m.manifest().sha256()));
+        return hashes;
     }
 
     @Override
     public void close() {
-        segmenter.model().close();
-        classifier.model().close();
+        models.values().forEach(OnnxModel::close);
     }
 }

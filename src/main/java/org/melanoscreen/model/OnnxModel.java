@@ -21,37 +21,44 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A verified ONNX model: its folder is one this build approved, its file matches the manifest's sha256, and the
- * session's input and output names and shapes match the manifest. Runs one image (batch 1) at a time.
+ * session's input and output names and shapes match the manifest. Runs a batch of one (or, where the graph's batch
+ * dimension is dynamic, several) inputs at a time, written straight into the model's own input buffer.
  */
 public final class OnnxModel implements AutoCloseable {
     private final Manifest manifest;
     private final OrtEnvironment env;
     private final OrtSession session;
+    /** The input's shape as the graph declares it: the batch dimension negative when dynamic. */
     private final long[] inputShape;
-    private final long outputElements;
-    /** The model's native input memory, seen as a (C*H) x W float Mat of NCHW planes and as the input tensor. */
-    private final Mat inputPlanes;
-    /** Made once over the same memory: what pre-processing writes there is what the next run reads. */
-    private final OnnxTensor inputTensor;
+    private final long outputItemElements;
+    /** Per batch size: the native input memory, made on first use and kept. */
+    private final Map<Integer, InputBuffer> buffers = new HashMap<>();
+
+    /**
+     * The model's native input memory for one batch size, seen as a (N*C*H) x W float Mat of NCHW planes and as the
+     * input tensor; made once over the same memory, so what pre-processing writes there is what the next run reads.
+     */
+    private record InputBuffer(Mat planes, OnnxTensor tensor) {
+        void close() {
+            tensor.close();
+            planes.release();
+        }
+    }
 
     private OnnxModel(Manifest manifest, OrtEnvironment env, OrtSession session, long[] inputShape,
-                      long outputElements) throws ModelException {
+                      long outputItemElements) {
         this.manifest = manifest;
         this.env = env;
         this.session = session;
         this.inputShape = inputShape;
-        this.outputElements = outputElements;
-        ByteBuffer inputBytes = ByteBuffer.allocateDirect(inputLength() * Float.BYTES).order(ByteOrder.nativeOrder());
-        this.inputTensor = tensor(inputBytes.asFloatBuffer());
-        OpenCvLoader.load();
-        this.inputPlanes = new Mat(Math.toIntExact(inputShape[1] * inputShape[2]), Math.toIntExact(inputShape[3]),
-                CvType.CV_32FC1, inputBytes);
+        this.outputItemElements = outputItemElements;
     }
 
     /** Writes one NCHW input into a (C*H) x W float Mat of planes. */
@@ -67,7 +74,8 @@ public final class OnnxModel implements AutoCloseable {
 
     /**
      * Reads, verifies and warms up the model in {@code folder}: the model file must match the manifest's sha256 and
-     * the whole folder ({@link ModelFolderDigest}) must be one of {@code approved}; any problem is a
+     * the whole folder ({@link ModelFolderDigest}) must be one of {@code approved}, and the graph must have what the
+     * task's translator reads (such as the classifier's features output); any problem is a
      * {@link ModelException}.
      */
     public static OnnxModel load(Path folder, SessionSettings settings, ApprovedModels approved)
@@ -99,7 +107,8 @@ public final class OnnxModel implements AutoCloseable {
             throw e;
         }
         try {
-            model.run(new float[model.inputLength()]);
+            manifest.task().translator(manifest).check(model);
+            model.run(1, planes -> { }, List.of(manifest.output().name()));
         } catch (ModelException | RuntimeException e) {
             model.close();
             throw e;
@@ -157,7 +166,7 @@ public final class OnnxModel implements AutoCloseable {
             throw new ModelException(file + ": input '" + spec.name() + "' has shape " + Arrays.toString(actual)
                     + ", manifest says " + Arrays.toString(expected));
         }
-        return expected;
+        return new long[]{actual[0] < 0 ? -1 : 1, 3, spec.height(), spec.width()};
     }
 
     private static long checkOutput(Path file, Manifest manifest, OrtSession session) throws ModelException {
@@ -172,16 +181,16 @@ public final class OnnxModel implements AutoCloseable {
             throw new ModelException(file + ": no output named '" + spec.name() + "' (has "
                     + session.getOutputNames() + ")");
         }
-        Manifest.InputSpec in = manifest.input();
-        long[] expected = manifest.task() == Manifest.Task.SEGMENTATION
-                ? new long[]{1, 1, in.height(), in.width()}
-                : new long[]{1, spec.classNames().size()};
+        long[] item = manifest.task().outputItemShape(manifest.input(), spec);
+        long[] expected = new long[item.length + 1];
+        expected[0] = 1;
+        System.arraycopy(item, 0, expected, 1, item.length);
         long[] actual = tensorShape(file, info);
         if (!shapeMatches(actual, expected)) {
             throw new ModelException(file + ": output '" + spec.name() + "' has shape " + Arrays.toString(actual)
                     + ", manifest implies " + Arrays.toString(expected));
         }
-        return Arrays.stream(expected).reduce(1, (a, b) -> a * b);
+        return Arrays.stream(item).reduce(1, (a, b) -> a * b);
     }
 
     private static long[] tensorShape(Path file, NodeInfo info) throws ModelException {
@@ -211,53 +220,67 @@ public final class OnnxModel implements AutoCloseable {
         return manifest;
     }
 
-    public int inputLength() {
+    /** Floats of one batch item's input (C * H * W). */
+    public int itemLength() {
         return Math.toIntExact(inputShape[1] * inputShape[2] * inputShape[3]);
     }
 
-    /** Runs the model on one NCHW input of {@link #inputLength()} floats and returns its raw output. */
-    public float[] run(float[] input) throws ModelException {
-        checkLength(input);
-        return run(planes -> planes.put(0, 0, input));
-    }
-
     /**
-     * Runs the model on an input that {@code writer} writes straight into this model's native input buffer, which
-     * is the input tensor's memory: no allocation and no copy per run. One caller at a time, as the buffer is shared.
+     * Runs the model on a batch of {@code batch} inputs that {@code writer} writes straight into this model's native
+     * input buffer, which is the input tensor's memory (no allocation and no copy per run), and returns the named
+     * outputs' values, the manifest's output first. One caller at a time, as the buffer is shared.
      */
-    public synchronized float[] run(InputWriter writer) throws ModelException {
-        writer.write(inputPlanes);
-        return run(inputTensor);
+    public synchronized float[][] run(int batch, InputWriter writer, List<String> outputs) throws ModelException {
+        InputBuffer buffer = buffer(batch);
+        writer.write(buffer.planes());
+        return runOutputs(buffer.tensor(), batch, outputs);
     }
 
-    /** A tensor with its own copy of {@code input}, for running the model on a ready input again and again. */
-    public OnnxTensor newTensor(float[] input) throws ModelException {
-        checkLength(input);
-        return tensor(FloatBuffer.wrap(input));
+    /** A tensor of {@code batch} items with its own copy of {@code input}, for running the model on it again and again. */
+    public OnnxTensor newTensor(float[] input, int batch) throws ModelException {
+        checkBatch(batch);
+        if (input.length != (long) batch * itemLength()) {
+            throw new IllegalArgumentException("input has " + input.length + " floats, a batch of " + batch
+                    + " needs " + (long) batch * itemLength());
+        }
+        return tensor(FloatBuffer.wrap(input), batch);
     }
 
-    /** An input tensor on {@code data}: in place for a direct buffer, else on a copy. */
-    private OnnxTensor tensor(FloatBuffer data) throws ModelException {
+    /** Runs the model on a ready input tensor of {@code batch} items ({@link #newTensor}). */
+    public float[][] run(OnnxTensor input, int batch, List<String> outputs) throws ModelException {
+        return runOutputs(input, batch, outputs);
+    }
+
+    private InputBuffer buffer(int batch) throws ModelException {
+        InputBuffer buffer = buffers.get(batch);
+        if (buffer == null) {
+            checkBatch(batch);
+            OpenCvLoader.load();
+            ByteBuffer bytes = ByteBuffer.allocateDirect(batch * itemLength() * Float.BYTES)
+                    .order(ByteOrder.nativeOrder());
+            OnnxTensor tensor = tensor(bytes.asFloatBuffer(), batch);
+            buffer = new InputBuffer(new Mat(Math.toIntExact(batch * inputShape[1] * inputShape[2]),
+                    Math.toIntExact(inputShape[3]), CvType.CV_32FC1, bytes), tensor);
+            buffers.put(batch, buffer);
+        }
+        return buffer;
+    }
+
+    private void checkBatch(int batch) throws ModelException {
+        if (batch < 1 || inputShape[0] >= 0 && inputShape[0] != batch) {
+            throw new ModelException(manifest.modelFile() + ": the graph's input takes a batch of " + inputShape[0]
+                    + ", not " + batch + " (test-time augmentation needs a dynamic batch dimension)");
+        }
+    }
+
+    /** An input tensor of {@code batch} items on {@code data}: in place for a direct buffer, else on a copy. */
+    private OnnxTensor tensor(FloatBuffer data, int batch) throws ModelException {
         try {
-            return OnnxTensor.createTensor(env, data, inputShape);
+            return OnnxTensor.createTensor(env, data, new long[]{batch, inputShape[1], inputShape[2], inputShape[3]});
         } catch (OrtException e) {
             throw new ModelException(manifest.modelFile() + ": input tensor not created (" + firstLine(e.getMessage())
                     + ")", e);
         }
-    }
-
-    /** Runs the model on a ready input tensor and returns its raw output. */
-    public float[] run(OnnxTensor input) throws ModelException {
-        return runOutputs(input, manifest.output().name())[0];
-    }
-
-    /**
-     * Runs the model on an input written in place (as {@link #run(InputWriter)}) and returns its raw output and the
-     * values of a second, named output ({@code [1, n]}).
-     */
-    public synchronized float[][] runWith(InputWriter writer, String secondOutput) throws ModelException {
-        writer.write(inputPlanes);
-        return runOutputs(inputTensor, manifest.output().name(), secondOutput);
     }
 
     /** The shape of the named output, or null when the graph has no such output. */
@@ -270,16 +293,16 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    private float[][] runOutputs(OnnxTensor input, String... names) throws ModelException {
+    private float[][] runOutputs(OnnxTensor input, int batch, List<String> names) throws ModelException {
         try (OrtSession.Result result = session.run(Map.of(manifest.input().name(), input),
-                new java.util.LinkedHashSet<>(List.of(names)))) {
-            float[][] values = new float[names.length][];
-            for (int k = 0; k < names.length; k++) {
-                OnnxTensor out = (OnnxTensor) result.get(names[k]).orElseThrow();
+                new java.util.LinkedHashSet<>(names))) {
+            float[][] values = new float[names.size()][];
+            for (int k = 0; k < names.size(); k++) {
+                OnnxTensor out = (OnnxTensor) result.get(names.get(k)).orElseThrow();
                 FloatBuffer buffer = out.getFloatBuffer();
-                if (k == 0 && buffer.remaining() != outputElements) {
+                if (k == 0 && buffer.remaining() != batch * outputItemElements) {
                     throw new ModelException(manifest.modelFile() + ": produced " + buffer.remaining()
-                            + " values, expected " + outputElements);
+                            + " values, expected " + batch * outputItemElements);
                 }
                 values[k] = new float[buffer.remaining()];
                 buffer.get(values[k]);
@@ -287,12 +310,6 @@ public final class OnnxModel implements AutoCloseable {
             return values;
         } catch (OrtException e) {
             throw new ModelException(manifest.modelFile() + ": inference failed (" + firstLine(e.getMessage()) + ")", e);
-        }
-    }
-
-    private void checkLength(float[] input) {
-        if (input.length != inputLength()) {
-            throw new IllegalArgumentException("input has " + input.length + " floats, model needs " + inputLength());
         }
     }
 
@@ -315,7 +332,7 @@ public final class OnnxModel implements AutoCloseable {
     @Override
     public synchronized void close() {
         closeQuietly(session);
-        inputTensor.close();
-        inputPlanes.release();
+        buffers.values().forEach(InputBuffer::close);
+        buffers.clear();
     }
 }

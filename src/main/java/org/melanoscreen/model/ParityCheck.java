@@ -18,10 +18,11 @@ import java.util.Locale;
 /**
  * Proves, on the machine that screens, that the loaded models prepare their inputs and read their outputs exactly
  * as the recipe did: every image of a model's parity fixtures ({@code fixtures/expected.json}, made by the recipe
- * with what PyTorch computed from it) goes through the model by both input paths screening uses (an input array,
- * and the input written into the model's own buffer), and the input tensor's sums, the probabilities, the mask and
- * the classifier region must agree with the recipe within the fixtures' tolerance. A changed mean, std, scale,
- * colour constancy or region, or an ONNX Runtime that computes differently, fails it with the fixture named.
+ * with what PyTorch computed from it) goes through the model's predictor by both input paths screening uses (an
+ * input prepared ahead as an array, and the input written into the model's own buffer), and the input tensor's sums,
+ * the probabilities (of every test-time view too), the mask and the classifier region must agree with the recipe
+ * within the fixtures' tolerance. A changed mean, std, scale, colour constancy, region or view, or an ONNX Runtime
+ * that computes differently, fails it with the fixture named.
  */
 public final class ParityCheck {
     /** The loosest tolerance a fixture file may declare: any real drift in pre-processing is far larger. */
@@ -36,20 +37,26 @@ public final class ParityCheck {
 
     /** Checks both models of the set; returns what was checked, or throws naming the first mismatch. */
     public static String verify(ModelSet models) throws ModelException {
-        int segmenter = verify(models.segmenter());
-        int classifier = verify(models.classifier());
+        OnnxModel classifier = models.model(Manifest.Task.CLASSIFICATION);
+        int segmenterFixtures = verifySegmenter(Segmenter.predictor(models.model(Manifest.Task.SEGMENTATION)));
+        int classifierFixtures = verifyClassifier(Classifier.predictor(classifier, true),
+                Classifier.predictor(classifier, false));
         return String.format(Locale.ROOT, "%d segmenter and %d classifier parity fixtures match the recipe",
-                segmenter, classifier);
+                segmenterFixtures, classifierFixtures);
     }
 
     /** Checks the segmenter's fixtures; returns how many were checked. */
-    public static int verify(Segmenter segmenter) throws ModelException {
+    static int verifySegmenter(Predictor<Frame, Segmenter.Output> segmenter) throws ModelException {
         return verify(segmenter.manifest().folder(), (fixture, frame) -> check(segmenter, fixture, frame));
     }
 
-    /** Checks the classifier's fixtures; returns how many were checked. */
-    public static int verify(Classifier classifier) throws ModelException {
-        return verify(classifier.manifest().folder(), (fixture, frame) -> check(classifier, fixture, frame));
+    /**
+     * Checks the classifier's fixtures with its test-time views ({@code views}) and with the identity view alone
+     * ({@code single}, as with {@code models.tta} off); returns how many were checked.
+     */
+    static int verifyClassifier(Predictor<Classifier.Input, Classifier.Output> views,
+                                Predictor<Classifier.Input, Classifier.Output> single) throws ModelException {
+        return verify(views.manifest().folder(), (fixture, frame) -> check(views, single, fixture, frame));
     }
 
     /** What one model's check does with one decoded fixture image. */
@@ -68,13 +75,16 @@ public final class ParityCheck {
         return fixtures.size();
     }
 
-    private static void check(Segmenter segmenter, Fixture fixture, Frame frame) throws ModelException {
-        float[] input = segmenter.input(frame);
-        fixture.inputSums(input);
-        float[] p = segmenter.probabilities(input);
+    private static void check(Predictor<Frame, Segmenter.Output> segmenter, Fixture fixture, Frame frame)
+            throws ModelException {
+        float[] input = segmenter.prepare(frame);
+        fixture.inputSums(input, input.length);
+        Segmenter.Output out = segmenter.predictPrepared(input).output();
+        float[] p = new float[out.logits().length];
         double mean = 0;
-        for (float v : p) {
-            mean += v;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Activations.sigmoid(out.logits()[i]);
+            mean += p[i];
         }
         fixture.near("mean lesion probability", fixture.number("prob_mean"), mean / p.length);
         int width = segmenter.manifest().input().width();
@@ -87,16 +97,16 @@ public final class ParityCheck {
             fixture.near("lesion probability at y=" + y + " x=" + x, sample.path(2).asDouble(Double.NaN),
                     p[y * width + x]);
         }
-        BinaryMask mask = segmenter.mask(p);
+        BinaryMask mask = out.segmentation().mask();
         fixture.same("mask area", new int[]{(int) fixture.number("mask_area")}, new int[]{mask.area()});
         if (fixture.image().hasNonNull("mask_bbox")) {
             fixture.same("mask bounding box", fixture.ints("mask_bbox"), mask.bbox());
         }
-        float[] logits = segmenter.logits(frame, () -> { });
+        float[] inPlace = segmenter.predict(frame).output().logits();
         int worst = 0;
         double worstDifference = -1;
-        for (int i = 0; i < logits.length; i++) {
-            double difference = Math.abs(p[i] - Activations.sigmoid(logits[i]));
+        for (int i = 0; i < inPlace.length; i++) {
+            double difference = Math.abs(p[i] - Activations.sigmoid(inPlace[i]));
             if (!(difference <= worstDifference)) {
                 worst = i;
                 worstDifference = difference;
@@ -106,13 +116,12 @@ public final class ParityCheck {
             }
         }
         fixture.near("lesion probability at y=" + worst / width + " x=" + worst % width
-                + " with the input written in place", p[worst], Activations.sigmoid(logits[worst]));
-        if (!Arrays.equals(mask.pixels(), segmenter.maskFromLogits(logits).pixels())) {
-            throw fixture.problem("the mask cut on the logits differs from the mask cut on the probabilities");
-        }
+                + " with the input written in place", p[worst], Activations.sigmoid(inPlace[worst]));
     }
 
-    private static void check(Classifier classifier, Fixture fixture, Frame frame) throws ModelException {
+    private static void check(Predictor<Classifier.Input, Classifier.Output> views,
+                              Predictor<Classifier.Input, Classifier.Output> single, Fixture fixture, Frame frame)
+            throws ModelException {
         BinaryMask mask;
         Path maskFile = fixture.file().resolveSibling(fixture.text("mask_file"));
         try {
@@ -120,11 +129,13 @@ public final class ParityCheck {
         } catch (IOException e) {
             throw new ModelException(e.getMessage(), e);
         }
+        Classifier classifier = (Classifier) views.translator();
         int[] region = classifier.region(frame, mask);
         fixture.same("classifier region", fixture.ints("crop_rect"), region);
-        float[] input = classifier.input(frame, region, mask);
-        fixture.inputSums(input);
-        Classifier.Output out = classifier.classify(input);
+        Classifier.Input in = new Classifier.Input(frame, region, mask);
+        float[] input = views.prepare(in);
+        fixture.inputSums(input, input.length / classifier.batch());
+        Classifier.Output out = views.predictPrepared(input).output();
         JsonNode expected = fixture.array("probabilities");
         if (expected.size() != out.probabilities().length) {
             throw fixture.problem(out.probabilities().length + " class probabilities, the recipe had "
@@ -134,12 +145,24 @@ public final class ParityCheck {
             fixture.near("probability of class " + i, expected.get(i).asDouble(Double.NaN), out.probabilities()[i]);
         }
         fixture.near("melanoma probability", fixture.number("melanoma_probability"), out.melanomaProbability());
+        if (fixture.image().has("view_melanoma_probabilities") || classifier.manifest().input().hasTta()) {
+            JsonNode perView = fixture.array("view_melanoma_probabilities");
+            if (perView.size() != classifier.batch()) {
+                throw fixture.problem(classifier.batch() + " test-time views, the recipe had " + perView.size());
+            }
+            for (int k = 0; k < perView.size(); k++) {
+                fixture.near("melanoma probability of view " + classifier.views().get(k).manifestName(),
+                        perView.get(k).asDouble(Double.NaN), out.viewMelanomaProbabilities()[k]);
+            }
+            fixture.near("melanoma probability of the identity view alone (test-time augmentation off)",
+                    perView.get(0).asDouble(Double.NaN), single.predict(in).output().melanomaProbability());
+        }
         if (!Double.isNaN(classifier.oodThreshold())) {
             double expectedOod = fixture.number("ood_score");
             fixture.within("out-of-distribution score", expectedOod, out.oodScore(),
                     RELATIVE_OOD_TOLERANCE * Math.abs(expectedOod));
         }
-        Classifier.Output inPlace = classifier.classify(frame, region, mask, () -> { });
+        Classifier.Output inPlace = views.predict(in).output();
         fixture.near("melanoma probability with the input written in place", out.melanomaProbability(),
                 inPlace.melanomaProbability());
     }
@@ -186,12 +209,13 @@ public final class ParityCheck {
             return frame;
         }
 
-        void inputSums(float[] input) throws ModelException {
+        /** The sums of the first {@code length} floats of {@code input}: the identity view's, with test-time views. */
+        void inputSums(float[] input, int length) throws ModelException {
             double sum = 0;
             double sumSq = 0;
-            for (float v : input) {
-                sum += v;
-                sumSq += (double) v * v;
+            for (int i = 0; i < length; i++) {
+                sum += input[i];
+                sumSq += (double) input[i] * input[i];
             }
             double expectedSq = number("input_sum_sq");
             within("input sum of squares", expectedSq, sumSq, RELATIVE_SUM_TOLERANCE * expectedSq);

@@ -4,7 +4,6 @@ import org.melanoscreen.analysis.OverlayRenderer;
 import org.melanoscreen.analysis.ResultJson;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.model.ModelSet;
-import org.melanoscreen.model.Manifest;
 import org.melanoscreen.store.ScreeningRecord;
 
 import java.time.Instant;
@@ -26,10 +25,7 @@ final class Archiver {
 
     ScreeningRecord record(Instant time, String patientRef, String lesionRef, BurstOutcome burst, Frame shown,
                            ModelSet models) {
-        Map<String, String> modelDigests = new LinkedHashMap<>();
-        for (Manifest m : new Manifest[]{models.segmenter().manifest(), models.classifier().manifest()}) {
-            modelDigests.put(m.id(), m.sha256());
-        }
+        Map<String, String> modelDigests = models.hashes();
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("frame.png", FramePng.encode(shown));
         files.put("mask.png", FramePng.encode(burst.result().mask()));

@@ -1,11 +1,11 @@
 package org.melanoscreen.workflow;
 
-import org.melanoscreen.analysis.PreparedFrame;
+import org.melanoscreen.analysis.Candidate;
 import org.melanoscreen.analysis.QualityReport;
 import org.melanoscreen.analysis.ScreeningPipeline;
-import org.melanoscreen.analysis.StageTimings;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.model.ModelException;
+import org.melanoscreen.model.Segmentation;
 
 /**
  * Watches preview frames for a lesion that passes the gate in several frames in a row without moving, and arms
@@ -23,11 +23,11 @@ final class AutoCapture {
 
     /** Gates one preview frame and follows the lesion's centre. */
     void observe(ScreeningPipeline pipeline, Frame frame) throws ModelException {
-        ScreeningPipeline.Segmentation seg;
+        Segmentation seg;
         QualityReport q;
-        try (PreparedFrame prepared = pipeline.prepare(frame, new StageTimings())) {
-            seg = pipeline.segment(prepared, new StageTimings());
-            q = pipeline.assess(prepared, seg, new StageTimings());
+        try (Candidate candidate = pipeline.gate(frame)) {
+            seg = candidate.segmentation();
+            q = candidate.quality();
         }
         if (!q.passed()) {
             steady = 0;

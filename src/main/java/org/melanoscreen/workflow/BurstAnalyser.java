@@ -1,11 +1,10 @@
 package org.melanoscreen.workflow;
 
 import org.melanoscreen.analysis.BurstCombiner;
-import org.melanoscreen.analysis.PreparedFrame;
+import org.melanoscreen.analysis.Candidate;
 import org.melanoscreen.analysis.QualityReport;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.analysis.ScreeningResult;
-import org.melanoscreen.analysis.StageTimings;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.model.ModelException;
 
@@ -20,12 +19,15 @@ import java.util.function.BooleanSupplier;
  * frame's reasons.
  */
 final class BurstAnalyser {
-    private record Candidate(int index, PreparedFrame prepared, ScreeningPipeline.Segmentation segmentation,
-                             QualityReport quality, StageTimings timings) {
+    /** A gated frame and where it was in the burst. */
+    private record Gated(int index, Candidate candidate) {
+        QualityReport quality() {
+            return candidate.quality();
+        }
     }
 
-    private static final Comparator<Candidate> SHARPEST_FIRST = Comparator.comparingDouble(
-            (Candidate c) -> Double.isNaN(c.quality().sharpness()) ? -1 : c.quality().sharpness()).reversed();
+    private static final Comparator<Gated> SHARPEST_FIRST = Comparator.comparingDouble(
+            (Gated c) -> Double.isNaN(c.quality().sharpness()) ? -1 : c.quality().sharpness()).reversed();
 
     private BurstAnalyser() {
     }
@@ -36,47 +38,34 @@ final class BurstAnalyser {
      */
     static BurstOutcome analyse(ScreeningPipeline pipeline, List<Frame> frames, int screenBest,
                                 BooleanSupplier cancelled, Runnable progressed) throws ModelException {
-        List<Candidate> candidates = new ArrayList<>();
+        List<Gated> gated = new ArrayList<>();
         try {
             for (int i = 0; i < frames.size(); i++) {
                 if (cancelled.getAsBoolean()) {
                     return null;
                 }
-                candidates.add(gate(pipeline, i, frames.get(i)));
+                gated.add(new Gated(i, pipeline.gate(frames.get(i))));
                 progressed.run();
             }
-            return decide(pipeline, frames.size(), candidates, screenBest, progressed);
+            return decide(pipeline, frames.size(), gated, screenBest, progressed);
         } finally {
-            candidates.forEach(c -> c.prepared().close());
+            gated.forEach(g -> g.candidate().close());
         }
     }
 
-    private static Candidate gate(ScreeningPipeline pipeline, int index, Frame frame) throws ModelException {
-        StageTimings timings = new StageTimings();
-        PreparedFrame prepared = pipeline.prepare(frame, timings);
-        try {
-            ScreeningPipeline.Segmentation seg = pipeline.segment(prepared, timings);
-            return new Candidate(index, prepared, seg, pipeline.assess(prepared, seg, timings), timings);
-        } catch (ModelException | RuntimeException e) {
-            prepared.close();
-            throw e;
-        }
-    }
-
-    private static BurstOutcome decide(ScreeningPipeline pipeline, int taken, List<Candidate> candidates,
+    private static BurstOutcome decide(ScreeningPipeline pipeline, int taken, List<Gated> gated,
                                        int screenBest, Runnable progressed) throws ModelException {
-        List<Candidate> passed = candidates.stream().filter(c -> c.quality().passed()).sorted(SHARPEST_FIRST).toList();
+        List<Gated> passed = gated.stream().filter(c -> c.quality().passed()).sorted(SHARPEST_FIRST).toList();
         if (passed.isEmpty()) {
-            Candidate closest = candidates.stream().sorted(SHARPEST_FIRST).findFirst().orElseThrow();
-            ScreeningResult result = BurstCombiner.noUsableFrame(pipeline.unclassified(closest.prepared(),
-                    closest.segmentation(), closest.quality(), closest.timings()),
-                    candidates.stream().map(Candidate::quality).toList());
+            Gated closest = gated.stream().sorted(SHARPEST_FIRST).findFirst().orElseThrow();
+            ScreeningResult result = BurstCombiner.noUsableFrame(pipeline.retake(closest.candidate()),
+                    gated.stream().map(Gated::quality).toList());
             return new BurstOutcome(result, closest.index(), taken, 0, List.of());
         }
-        List<Candidate> best = passed.subList(0, Math.min(screenBest, passed.size()));
+        List<Gated> best = passed.subList(0, Math.min(screenBest, passed.size()));
         List<ScreeningResult> results = new ArrayList<>();
-        for (Candidate c : best) {
-            results.add(pipeline.complete(c.prepared(), c.segmentation(), c.quality(), c.timings()));
+        for (Gated c : best) {
+            results.add(pipeline.classify(c.candidate()));
             progressed.run();
         }
         BurstCombiner.Combined combined = BurstCombiner.combine(results, pipeline.policy());

@@ -2,6 +2,7 @@ package org.melanoscreen.analysis;
 
 import org.junit.jupiter.api.Test;
 import org.melanoscreen.imaging.BinaryMask;
+import org.melanoscreen.model.Segmentation;
 
 import java.util.SplittableRandom;
 
@@ -50,7 +51,7 @@ class LesionChecksTest {
     private static final int[] BROWN = {120, 75, 55};
 
     private LesionFindings check(BinaryMask mask, int otherArea, double confidence, byte[] rgb) {
-        return checks.check(new ScreeningPipeline.Segmentation(mask, otherArea, confidence), rgb, W, H, W, H);
+        return checks.check(new Segmentation(mask, otherArea, confidence), rgb, W, H, W, H);
     }
 
     @Test
@@ -116,7 +117,7 @@ class LesionChecksTest {
         assertEquals(20.0, LesionChecks.borderDistance(mask, 5 * W, 5 * H), 1e-9);
         LesionChecks wide = new LesionChecks(new LesionSettings(0.01, 0.85, 24, 0.25, 0.75, 3, 5, true));
         byte[] rgb = frame(mask, SKIN, BROWN, 20);
-        assertTrue(wide.check(new ScreeningPipeline.Segmentation(mask, 0, 0.95), rgb, W, H, 5 * W, 5 * H).reasons()
+        assertTrue(wide.check(new Segmentation(mask, 0, 0.95), rgb, W, H, 5 * W, 5 * H).reasons()
                 .stream().anyMatch(r -> r.startsWith(LesionChecks.AT_BORDER)));
     }
 

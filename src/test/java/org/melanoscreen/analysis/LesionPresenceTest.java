@@ -22,7 +22,7 @@ class LesionPresenceTest {
     private static final List<Path> SHIPPED = List.of(Path.of("models"));
 
     private static ScreeningPipeline pipeline(ModelSet models) throws Exception {
-        return ScreeningPipeline.forModels(models, null, QualitySettings.DEFAULT, LesionSettings.DEFAULT, false);
+        return ScreeningPipeline.create(models, ScreeningSettings.DEFAULT);
     }
 
     @Test

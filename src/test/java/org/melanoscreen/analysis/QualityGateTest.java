@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.melanoscreen.imaging.BinaryMask;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.SyntheticLesion;
+import org.melanoscreen.model.Segmentation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,8 +15,8 @@ class QualityGateTest {
     private final QualityGate gate = new QualityGate(QualitySettings.DEFAULT, LesionSettings.DEFAULT);
 
     /** What a confident segmenter that found only this lesion gives. */
-    static ScreeningPipeline.Segmentation found(BinaryMask mask) {
-        return new ScreeningPipeline.Segmentation(mask, 0, 0.95);
+    static Segmentation found(BinaryMask mask) {
+        return new Segmentation(mask, 0, 0.95);
     }
 
     private QualityReport assess(SyntheticLesion lesion) {

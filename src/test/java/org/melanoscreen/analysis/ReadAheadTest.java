@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,10 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadAheadTest {
     private final ImageDecoder decoder = new ImageDecoder();
 
-    private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) {
-        RiskPolicy policy = new RiskPolicy(models.classifier().manifest().referral().threshold());
-        return new ScreeningPipeline(new ImageDecoder(), models, new LesionMeasurer(0.02), policy,
-                QualitySettings.DEFAULT, LesionSettings.DEFAULT, hairRemoval);
+    private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) throws Exception {
+        return ScreeningPipeline.create(models,
+                new ScreeningSettings(QualitySettings.DEFAULT, LesionSettings.DEFAULT, 0.02, hairRemoval, true));
     }
 
     /** JPEGs and PNGs of synthetic lesions with hairs, of different sizes. */
@@ -67,8 +67,8 @@ class ReadAheadTest {
                  ReadAhead frames = pipeline.readAhead(files)) {
                 for (Path file : files) {
                     assertTrue(frames.hasNext());
-                    StageTimings timings = new StageTimings();
-                    try (PreparedFrame prepared = frames.next(timings); Frame direct = decoder.decode(file)) {
+                    Map<String, Double> ms;
+                    try (PreparedFrame prepared = frames.next(); Frame direct = decoder.decode(file)) {
                         assertEquals(file.toString(), prepared.original().source());
                         assertArrayEquals(direct.rgbBytes(), prepared.original().rgbBytes(), file.toString());
                         if (hairRemoval) {
@@ -77,14 +77,15 @@ class ReadAheadTest {
                         } else {
                             assertSame(prepared.original(), prepared.screened());
                         }
-                        assertSameResult(pipeline.screen(direct), pipeline.screen(prepared, timings));
+                        ScreeningResult result = pipeline.screen(prepared);
+                        assertSameResult(pipeline.screen(direct), result);
+                        ms = result.timingsMs();
                     }
-                    var ms = timings.millis();
                     assertTrue(ms.get(StageTimings.DECODE) > 0, ms.toString());
                     assertEquals(hairRemoval, ms.containsKey(StageTimings.HAIR_REMOVAL), ms.toString());
                 }
                 assertFalse(frames.hasNext());
-                assertThrows(NoSuchElementException.class, () -> frames.next(new StageTimings()));
+                assertThrows(NoSuchElementException.class, () -> frames.next());
             }
         }
     }
@@ -101,7 +102,7 @@ class ReadAheadTest {
              ScreeningPipeline pipeline = pipeline(models, false);
              ReadAhead frames = pipeline.readAhead(files)) {
             for (Path file : files) {
-                try (PreparedFrame frame = frames.next(new StageTimings())) {
+                try (PreparedFrame frame = frames.next()) {
                     outcomes.add("ok " + frame.original().source());
                 } catch (ImageException e) {
                     outcomes.add("error " + e.getMessage());
@@ -123,13 +124,13 @@ class ReadAheadTest {
         try (ModelSet models = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
              ScreeningPipeline pipeline = pipeline(models, false)) {
             try (ReadAhead frames = pipeline.readAhead(files)) {
-                frames.next(new StageTimings()).close();
+                frames.next().close();
                 assertTrue(frames.hasNext());
             }
             try (ReadAhead frames = pipeline.readAhead(files)) {
-                frames.next(new StageTimings()).close();
-                assertThrows(ImageException.class, () -> frames.next(new StageTimings()));
-                frames.next(new StageTimings()).close();
+                frames.next().close();
+                assertThrows(ImageException.class, () -> frames.next());
+                frames.next().close();
             }
         }
     }

@@ -3,6 +3,7 @@ package org.melanoscreen.analysis;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.melanoscreen.model.Classifier;
 import org.melanoscreen.model.Manifest;
 import org.melanoscreen.model.ModelException;
 import org.melanoscreen.model.TinyModels;
@@ -59,11 +60,27 @@ class RiskPolicyTest {
         Path zero = TinyModels.editedCopy(TinyModels.CLS, tmp,
                 m -> ((ObjectNode) m.get("thresholds")).put("referral", 0.0));
         ModelException e = assertThrows(ModelException.class,
-                () -> RiskPolicy.forClassifier(Manifest.read(zero)));
+                () -> RiskPolicy.forClassifier(new Classifier(Manifest.read(zero), true)));
         assertEquals(zero.resolve("manifest.json") + ": thresholds.referral must be in (0, 1], was 0.0; the risk "
                 + "policy cannot screen with it", e.getMessage());
         Manifest shipped = Manifest.read(TinyModels.CLS);
         assertEquals(shipped.referral().threshold(),
-                RiskPolicy.forClassifier(shipped).referralThreshold());
+                RiskPolicy.forClassifier(new Classifier(shipped, true)).referralThreshold());
+    }
+
+    @Test
+    void withTestTimeAugmentationOffThePolicyTakesAndChecksTheSingleViewThreshold(@TempDir Path tmp)
+            throws Exception {
+        Manifest tiny = Manifest.read(TinyModels.CLS);
+        assertEquals(tiny.referral().singleViewThreshold(),
+                RiskPolicy.forClassifier(new Classifier(tiny, false)).referralThreshold());
+        Path zero = TinyModels.editedCopy(TinyModels.CLS, tmp,
+                m -> ((ObjectNode) m.get("thresholds")).put("referral_single_view", 0.0));
+        assertEquals(tiny.referral().threshold(),
+                RiskPolicy.forClassifier(new Classifier(Manifest.read(zero), true)).referralThreshold());
+        ModelException e = assertThrows(ModelException.class,
+                () -> RiskPolicy.forClassifier(new Classifier(Manifest.read(zero), false)));
+        assertEquals(zero.resolve("manifest.json") + ": thresholds.referral_single_view must be in (0, 1], was 0.0; "
+                + "the risk policy cannot screen with it", e.getMessage());
     }
 }

@@ -161,5 +161,10 @@ class EvalAndBenchCommandTest {
         assertTrue(o.get("alone_over_floor").asDouble() >= 1.0, "so does one image alone");
         assertTrue(o.get("alone_ms").get("p95").asDouble() >= o.get("alone_ms").get("p50").asDouble());
         assertTrue(o.get("peak_rss_mb").asDouble() > 0);
+        JsonNode classifier = o.get("classifier_alone_ms");
+        assertEquals(5, classifier.get("views_5").get("views").asInt(), classifier.toString());
+        assertEquals(1, classifier.get("single_view").get("views").asInt(), classifier.toString());
+        assertTrue(classifier.get("views_5").get("p50").asDouble() > 0 && classifier.get("single_view").get("p50")
+                .asDouble() > 0, classifier.toString());
     }
 }

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScreenCommandTest {
@@ -74,6 +75,20 @@ class ScreenCommandTest {
         assertError(results.get(5), "f_gray.png", "grayscale");
         assertError(results.get(6), "g_cut_with_end_marker.jpg", "corrupt JPEG data");
         assertError(results.get(7), "h_two_sof.jpg", "corrupt JPEG data");
+    }
+
+    @Test
+    void noTtaClassifiesTheIdentityViewAloneAgainstTheSingleViewThreshold() throws Exception {
+        Path image = goodImage("a_good.png", 9);
+        JsonNode views = lines(Cli.run("screen", "--json", "--models", MODELS, image.toString()).out()).get(0);
+        Cli.Run off = Cli.run("screen", "--json", "--no-tta", "--models", MODELS, image.toString());
+        assertEquals(0, off.exitCode(), off.err());
+        JsonNode single = lines(off.out()).get(0);
+        JsonNode thresholds = JSON.readTree(TinyModels.CLS.resolve("manifest.json").toFile()).get("thresholds");
+        assertEquals(thresholds.get("referral").asDouble(), views.get("referral_threshold").asDouble(), 1e-6);
+        assertEquals(thresholds.get("referral_single_view").asDouble(), single.get("referral_threshold").asDouble(),
+                1e-6);
+        assertNotEquals(views.get("melanoma_probability").asDouble(), single.get("melanoma_probability").asDouble());
     }
 
     @Test

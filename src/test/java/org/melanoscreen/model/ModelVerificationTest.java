@@ -50,7 +50,7 @@ class ModelVerificationTest {
         try (OnnxModel model = OnnxModel.load(TinyModels.SEG, TinyModels.SETTINGS)) {
             assertEquals(Manifest.Task.SEGMENTATION, model.manifest().task());
             assertEquals(model.manifest().input().width() * model.manifest().input().height(),
-                    model.run(new float[model.inputLength()]).length);
+                    model.run(1, planes -> { }, List.of(model.manifest().output().name()))[0].length);
         }
     }
 
@@ -137,7 +137,7 @@ class ModelVerificationTest {
     void modelSetNeedsOneOfEach() throws Exception {
         ModelException e = assertThrows(ModelException.class,
                 () -> ModelSet.load(List.of(TinyModels.SEG), TinyModels.SETTINGS));
-        assertTrue(e.getMessage().contains("found no classifier"), e.getMessage());
+        assertTrue(e.getMessage().contains("found no classification model"), e.getMessage());
         e = assertThrows(ModelException.class,
                 () -> ModelSet.load(List.of(TinyModels.SEG, TinyModels.CLS, TinyModels.CLS_MASKED), TinyModels.SETTINGS));
         assertTrue(e.getMessage().contains("a second classification model"), e.getMessage());
@@ -145,7 +145,7 @@ class ModelVerificationTest {
                 () -> ModelSet.load(List.of(tmp.resolve("absent")), TinyModels.SETTINGS));
         assertTrue(e.getMessage().endsWith("model folder missing"));
         try (ModelSet set = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS)) {
-            assertNotNull(set.classifier().manifest().referral());
+            assertNotNull(set.model(Manifest.Task.CLASSIFICATION).manifest().referral());
         }
     }
 
@@ -188,8 +188,9 @@ class ModelVerificationTest {
         try (ModelSet shipped = ModelSet.load(List.of(Path.of("models")), TinyModels.SETTINGS);
              ModelSet tiny = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
              OnnxModel masked = OnnxModel.load(TinyModels.CLS_MASKED, TinyModels.SETTINGS)) {
-            assertEquals(Path.of("models"), shipped.classifier().manifest().folder().getParent());
-            assertEquals("tiny-seg", tiny.segmenter().manifest().id());
+            assertEquals(Path.of("models"),
+                    shipped.model(Manifest.Task.CLASSIFICATION).manifest().folder().getParent());
+            assertEquals("tiny-seg", tiny.model(Manifest.Task.SEGMENTATION).manifest().id());
             assertEquals("tiny-cls-masked", masked.manifest().id());
         }
         String list = ApprovedModels.list(List.of(Path.of("models")));
@@ -223,7 +224,8 @@ class ModelVerificationTest {
                 SessionSettings.ExecutionProvider.CUDA);
         try (OnnxModel model = OnnxModel.load(TinyModels.SEG, cuda)) {
             assertEquals(SessionSettings.ExecutionProvider.CPU, cuda.effectiveProvider());
-            assertEquals(model.inputLength() / 3, model.run(new float[model.inputLength()]).length);
+            assertEquals(model.itemLength() / 3,
+                    model.run(1, planes -> { }, List.of(model.manifest().output().name()))[0].length);
         }
     }
 }

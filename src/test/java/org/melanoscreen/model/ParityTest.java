@@ -56,8 +56,9 @@ class ParityTest {
 
     private static int verify(Path folder, ApprovedModels approved) throws ModelException {
         try (OnnxModel model = OnnxModel.load(folder, TinyModels.SETTINGS, approved)) {
-            return model.manifest().task() == Manifest.Task.SEGMENTATION ? ParityCheck.verify(new Segmenter(model))
-                    : ParityCheck.verify(new Classifier(model));
+            return model.manifest().task() == Manifest.Task.SEGMENTATION
+                    ? ParityCheck.verifySegmenter(Segmenter.predictor(model))
+                    : ParityCheck.verifyClassifier(Classifier.predictor(model, true), Classifier.predictor(model, false));
         }
     }
 
@@ -81,6 +82,18 @@ class ParityTest {
         assertTrue(scale.contains("fixture_0.png: input sum"), scale);
         String margin = mismatch(TinyModels.CLS_MASKED, m -> ((ObjectNode) input(m).get("region")).put("margin", 0.3));
         assertTrue(margin.contains("fixture_0.png: classifier region is ["), margin);
+    }
+
+    @Test
+    void testTimeViewsInAnotherOrderFailOnTheViewsProbabilitiesThoughTheirMeanIsTheSame() throws Exception {
+        String swapped = mismatch(TinyModels.CLS, m -> {
+            ArrayNode views = (ArrayNode) input(m).get("tta").get("views");
+            views.set(1, "vflip");
+            views.set(2, "hflip");
+        });
+        assertTrue(swapped.contains("fixture_0.png: melanoma probability of view vflip is "), swapped);
+        String fewer = mismatch(TinyModels.CLS, m -> ((ArrayNode) input(m).get("tta").get("views")).remove(4));
+        assertTrue(fewer.contains("fixture_0.png: probability of class 0 is "), fewer);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.StoreException;
 import org.melanoscreen.store.StoreSettings;
 import org.melanoscreen.store.WriteHook;
+import org.melanoscreen.analysis.ScreeningSettings;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -149,8 +150,8 @@ class ApplianceStorageTest {
     }
 
     private void start(TestResources resources) {
-        appliance = new Appliance(SETTINGS, resources, models -> ScreeningPipeline.forModels(models, 0.02,
-                QualitySettings.DEFAULT, LesionSettings.DEFAULT, false), "test-device", "test", nanos::get);
+        appliance = new Appliance(SETTINGS, resources, models -> ScreeningPipeline.create(models,
+                new ScreeningSettings(QualitySettings.DEFAULT, LesionSettings.DEFAULT, 0.02, false, true)), "test-device", "test", nanos::get);
         appliance.addListener(recorder);
         appliance.addListener(new PanelListener(panel, panel, panel, "test-device", "models"));
         appliance.boot();

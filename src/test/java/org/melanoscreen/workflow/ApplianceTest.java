@@ -21,6 +21,7 @@ import org.melanoscreen.model.TinyModels;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.StoreException;
 import org.melanoscreen.store.StoreSettings;
+import org.melanoscreen.analysis.ScreeningSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +141,8 @@ class ApplianceTest {
     }
 
     private static ScreeningPipeline pipeline(ModelSet models, boolean hairRemoval) throws ModelException {
-        return ScreeningPipeline.forModels(models, 0.02, QualitySettings.DEFAULT, LesionSettings.DEFAULT, hairRemoval);
+        return ScreeningPipeline.create(models,
+                new ScreeningSettings(QualitySettings.DEFAULT, LesionSettings.DEFAULT, 0.02, hairRemoval, true));
     }
 
     /** Boots an appliance on the test's thread with the test's clock. */

@@ -8,6 +8,7 @@ import org.melanoscreen.analysis.ScreeningSettings;
 import org.melanoscreen.imaging.Frame;
 import org.melanoscreen.imaging.TestImages;
 import org.melanoscreen.json.Json;
+import org.melanoscreen.model.Manifest;
 import org.melanoscreen.model.ModelSet;
 import org.melanoscreen.model.TinyModels;
 import org.melanoscreen.store.ScreeningRecord;
@@ -76,8 +77,8 @@ class ArchiverTest {
     @Test
     void aCaptureBecomesARecordWithThePinnedResultSchemaItsModelsAndItsImages() throws Exception {
         try (ModelSet models = ModelSet.load(TinyModels.pair(), TinyModels.SETTINGS);
-             ScreeningPipeline pipeline = new ScreeningSettings(0.02, false, ScreeningSettings.DEFAULT.quality(),
-                     ScreeningSettings.DEFAULT.lesion()).pipeline(models);
+             ScreeningPipeline pipeline = new ScreeningSettings(ScreeningSettings.DEFAULT.quality(),
+                     ScreeningSettings.DEFAULT.lesion(), 0.02, false, true).pipeline(models);
              Frame frame = TestImages.lesion(320, 240, 3).toFrame("lesion")) {
             ScreeningResult result = pipeline.screen(frame);
             BurstOutcome burst = new BurstOutcome(result, 0, 5, 4, Arrays.asList(result.melanomaProbability(), 0.25f));
@@ -98,8 +99,9 @@ class ArchiverTest {
             assertEquals("dev-9", record.deviceId());
             assertEquals("1.2.3", record.softwareVersion());
             assertEquals(result.risk().name(), record.risk());
-            assertEquals(Map.of(models.segmenter().manifest().id(), models.segmenter().manifest().sha256(),
-                    models.classifier().manifest().id(), models.classifier().manifest().sha256()), record.models());
+            Manifest seg = models.model(Manifest.Task.SEGMENTATION).manifest();
+            Manifest cls = models.model(Manifest.Task.CLASSIFICATION).manifest();
+            assertEquals(Map.of(seg.id(), seg.sha256(), cls.id(), cls.sha256()), record.models());
             assertEquals(List.of("frame.png", "mask.png", "overlay.png"), List.copyOf(record.files().keySet()));
             Mat shown = decode(record.files().get("frame.png"));
             assertEquals(List.of(320, 240, 3), List.of(shown.cols(), shown.rows(), shown.channels()));

@@ -3,8 +3,6 @@ package org.melanoscreen.workflow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.melanoscreen.analysis.LesionSettings;
-import org.melanoscreen.analysis.QualitySettings;
 import org.melanoscreen.analysis.ScreeningPipeline;
 import org.melanoscreen.capture.CaptureException;
 import org.melanoscreen.capture.FrameSource;
@@ -17,6 +15,7 @@ import org.melanoscreen.model.TinyModels;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.StoreException;
 import org.melanoscreen.store.StoreSettings;
+import org.melanoscreen.analysis.ScreeningSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +61,8 @@ class SourceFaultTest {
                 return "unchanged";
             }
         };
-        appliance = new Appliance(ApplianceTest.FAST, resources, models -> ScreeningPipeline.forModels(models, null,
-                QualitySettings.DEFAULT, LesionSettings.DEFAULT, false), "test-device", "test");
+        appliance = new Appliance(ApplianceTest.FAST, resources, models -> ScreeningPipeline.create(models,
+                ScreeningSettings.DEFAULT), "test-device", "test");
         appliance.addListener(recorder);
         appliance.start();
     }
