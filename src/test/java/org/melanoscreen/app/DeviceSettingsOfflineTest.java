@@ -65,17 +65,18 @@ class DeviceSettingsOfflineTest {
     @Test
     void evalWithTheDevicesConfigurationCountsTheRetakesTheDeviceWouldShow() throws Exception {
         Path data = tmp.resolve("synth");
-        assertEquals(0, Cli.run("synth", "--out", data.toString(), "--count", "6", "--width", "160", "--height",
+        assertEquals(0, Cli.run("synth", "--out", data.toString(), "--count", "24", "--width", "160", "--height",
                 "120").exitCode());
         JsonNode defaults = eval(data, "default");
         JsonNode strict = eval(data, "strict", "--config", strictConfig().toString());
         JsonNode benign = defaults.get("device_outcomes").get("not_melanoma");
-        int shown = benign.get("LOW").asInt() + benign.get("REFER").asInt();
-        assertTrue(shown > 0, defaults.toString());
+        assertTrue(benign.get("LOW").asInt() > 0, defaults.toString());
         JsonNode strictBenign = strict.get("device_outcomes").get("not_melanoma");
-        assertEquals(0, strictBenign.get("LOW").asInt() + strictBenign.get("REFER").asInt(), strict.toString());
-        assertEquals(benign.get("RETAKE").asInt() + shown, strictBenign.get("RETAKE").asInt(),
-                "every LOW and REFER became RETAKE");
+        assertEquals(0, strictBenign.get("LOW").asInt(), strict.toString());
+        assertEquals(benign.get("RETAKE").asInt() + benign.get("LOW").asInt(), strictBenign.get("RETAKE").asInt(),
+                "every LOW became RETAKE");
+        assertEquals(benign.get("REFER").asInt(), strictBenign.get("REFER").asInt(),
+                "a referral stays a referral whatever the gate says");
         assertEquals(defaults.get("auc"), strict.get("auc"), "the models' figures do not change");
     }
 
