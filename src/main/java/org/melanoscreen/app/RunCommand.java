@@ -16,6 +16,7 @@ import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.service.SystemdNotifier;
 import org.melanoscreen.service.SystemdStateReporter;
 import org.melanoscreen.service.WatchdogPinger;
+import org.melanoscreen.fleet.HealthPublisher;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.StoreException;
 import org.melanoscreen.store.StoreSettings;
@@ -101,6 +102,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         Appliance appliance = build(config, data.path());
         hardware.attach(appliance, config.text("device.id"), ServiceParts.modelIds(config));
+        HealthPublisher fleet = ClinicNetwork.startFleetView(config, data.path(), appliance,
+                new Main.Version().getVersion()[0]);
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
         appliance.addListener(new SystemdStateReporter(systemd));
         ResultTap tap = new ResultTap();
@@ -110,6 +113,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Runnable shutDown = () -> {
             systemd.stopping();
             appliance.close();
+            if (fleet != null) {
+                fleet.close();
+            }
             hardware.close();
         };
         Thread hook = new Thread(() -> {

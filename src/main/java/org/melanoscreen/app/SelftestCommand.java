@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "selftest", mixinStandardHelpOptions = true,
         description = "Check the appliance as configured: models (approved folders, parity fixtures), results "
-                + "store, camera. Stop the service first "
+                + "store, camera, and the FHIR server and MQTT broker where configured. Stop the service first "
                 + "(it holds the camera and the store), and run it as the service user.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:every check passed", "1:some check failed", "2:usage or configuration error"})
@@ -82,6 +82,7 @@ final class SelftestCommand implements Callable<Integer> {
         checks.add(new Check("camera", () -> camera(config.text("source"))));
         checks.add(new Check("lamps", () -> lamps(config)));
         checks.add(new Check("display", () -> display(config)));
+        checks.addAll(ClinicNetwork.checks(config));
         return checks;
     }
 

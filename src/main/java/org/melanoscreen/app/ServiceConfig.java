@@ -7,6 +7,8 @@ import org.melanoscreen.capture.SourceFactory;
 import org.melanoscreen.device.HardwareException;
 import org.melanoscreen.device.HardwareSettings;
 import org.melanoscreen.export.dicom.DicomSettings;
+import org.melanoscreen.export.fhir.FhirSettings;
+import org.melanoscreen.fleet.MqttSettings;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.settings.Range;
 import org.melanoscreen.store.StoreSettings;
@@ -45,7 +47,7 @@ public final class ServiceConfig {
         }
     }
 
-    enum Kind { TEXT, INTEGER, NUMBER, BOOLEAN, OPTIONAL_NUMBER, PROVIDER, OPTIMISATION, HARDWARE, DICOM }
+    enum Kind { TEXT, INTEGER, NUMBER, BOOLEAN, OPTIONAL_NUMBER, PROVIDER, OPTIMISATION, HARDWARE, DICOM, FHIR, MQTT }
 
     private static final List<Key> SERVICE_KEYS = List.of(
             new Key("device.id", "melanoscreen", Kind.TEXT, "This appliance's name in results and audit lines."),
@@ -115,11 +117,14 @@ public final class ServiceConfig {
 
     /**
      * The service's keys, then the lamps', button's and display's (checked together by HardwareSettings), then the
-     * DICOM export's (checked by DicomSettings).
+     * DICOM export's (checked by DicomSettings), the FHIR destination's (FhirSettings) and the fleet view's
+     * (MqttSettings).
      */
     static final List<Key> KEYS = Stream.of(SERVICE_KEYS.stream(), HardwareSettings.KEYS.stream()
                     .map(k -> new Key(k.name(), k.defaultValue(), Kind.HARDWARE, k.help())),
-            DicomSettings.KEYS.stream().map(k -> new Key(k.name(), k.defaultValue(), Kind.DICOM, k.help())))
+            DicomSettings.KEYS.stream().map(k -> new Key(k.name(), k.defaultValue(), Kind.DICOM, k.help())),
+            FhirSettings.KEYS.stream().map(k -> new Key(k.name(), k.defaultValue(), Kind.FHIR, k.help())),
+            MqttSettings.KEYS.stream().map(k -> new Key(k.name(), k.defaultValue(), Kind.MQTT, k.help())))
             .flatMap(k -> k).toList();
 
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
@@ -177,7 +182,7 @@ public final class ServiceConfig {
 
     private static void check(Key key, String value, String origin) throws ConfigException {
         String problem = switch (key.kind()) {
-            case TEXT, HARDWARE, DICOM -> null;
+            case TEXT, HARDWARE, DICOM, FHIR, MQTT -> null;
             case INTEGER -> !value.matches("-?\\d{1,9}") ? "must be a whole number " + key.range().describe()
                     : inRange(key, value);
             case NUMBER -> !isNumber(value) ? "must be a number " + key.range().describe() : inRange(key, value);
@@ -224,6 +229,8 @@ public final class ServiceConfig {
         }
         try {
             DicomSettings.parse(values);
+            FhirSettings.parse(values);
+            MqttSettings.parse(values);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
