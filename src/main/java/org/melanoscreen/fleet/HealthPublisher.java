@@ -12,9 +12,9 @@ import org.tinylog.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,11 +51,14 @@ public final class HealthPublisher implements AutoCloseable {
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay((int) TimeUnit.SECONDS.toMillis(MAX_RETRY_S));
         this.client = client(settings, settings.clientId(deviceId));
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "mqtt-health");
             t.setDaemon(true);
             return t;
         });
+        // on close, a connection retry waiting for its turn is dropped; a publish under way is finished
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.thread = executor;
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverUri) {
@@ -134,9 +137,10 @@ public final class HealthPublisher implements AutoCloseable {
     /** Publishes the retained {@code offline} (unlike a lost connection, no will is sent), then disconnects. */
     @Override
     public void close() {
-        thread.shutdownNow();
+        thread.shutdown();
         try {
             if (!thread.awaitTermination(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                thread.shutdownNow();
                 Logger.warn("MQTT publisher thread still busy at shutdown");
             }
         } catch (InterruptedException e) {

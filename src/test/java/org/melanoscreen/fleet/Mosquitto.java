@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Mosquitto implements AutoCloseable {
     final int port;
+    private final String scheme;
     private final Path config;
     private final Path log;
     private Process process;
 
-    private Mosquitto(Path dir, int port) {
+    private Mosquitto(Path dir, int port, String scheme) {
         this.port = port;
+        this.scheme = scheme;
         this.config = dir.resolve("mosquitto.conf");
         this.log = dir.resolve("mosquitto.log");
     }
@@ -29,15 +31,23 @@ public final class Mosquitto implements AutoCloseable {
     static Mosquitto start(Path dir, String user, String password) throws Exception {
         Path passwords = dir.resolve("passwd");
         run(List.of("mosquitto_passwd", "-b", "-c", passwords.toString(), user, password));
-        return start(dir, "allow_anonymous false\npassword_file " + passwords + "\n");
+        return launch(dir, "allow_anonymous false\npassword_file " + passwords + "\n", "tcp");
     }
 
     public static Mosquitto startAnonymous(Path dir) throws Exception {
-        return start(dir, "allow_anonymous true\n");
+        return launch(dir, "allow_anonymous true\n", "tcp");
     }
 
-    private static Mosquitto start(Path dir, String access) throws Exception {
-        Mosquitto m = new Mosquitto(dir, freePort());
+    /** TLS only, with the server certificate and key (PEM) given, and the one user. */
+    static Mosquitto startTls(Path dir, String user, String password, Path certificate, Path key) throws Exception {
+        Path passwords = dir.resolve("passwd");
+        run(List.of("mosquitto_passwd", "-b", "-c", passwords.toString(), user, password));
+        return launch(dir, "certfile " + certificate + "\nkeyfile " + key + "\nallow_anonymous false\npassword_file "
+                + passwords + "\n", "ssl");
+    }
+
+    private static Mosquitto launch(Path dir, String access, String scheme) throws Exception {
+        Mosquitto m = new Mosquitto(dir, freePort(), scheme);
         // "user": as root, mosquitto would otherwise switch to the mosquitto user, who cannot read the temp folder
         Files.writeString(m.config, "listener " + m.port + " 127.0.0.1\n" + access + "persistence false\nuser "
                 + System.getProperty("user.name") + "\n");
@@ -46,7 +56,7 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     public String url() {
-        return "tcp://127.0.0.1:" + port;
+        return scheme + "://127.0.0.1:" + port;
     }
 
     /** Starts the broker (again, on the same port) and returns once it accepts connections. */
@@ -91,7 +101,7 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
-    private static void run(List<String> command) throws Exception {
+    static void run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
