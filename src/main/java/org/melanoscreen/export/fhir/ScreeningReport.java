@@ -233,7 +233,7 @@ final class ScreeningReport {
         o.setIssued(Date.from(s.time()));
         o.setDevice(device);
         o.setBodySite(bodySite());
-        o.setMethod(new CodeableConcept().setText("melanoscreen " + s.softwareVersion() + ", models "
+        o.setMethod(new CodeableConcept().setText("software " + s.softwareVersion() + ", models "
                 + String.join(", ", new TreeSet<>(s.models().keySet()))));
         return o;
     }
