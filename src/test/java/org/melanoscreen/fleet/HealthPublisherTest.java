@@ -25,13 +25,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against Debian's mosquitto on a loopback port, with a password file; a Paho client subscribes as the fleet view. */
@@ -165,6 +168,7 @@ class HealthPublisherTest {
         BlockingQueue<Message> fleet = subscribe();
         assertEquals("online", next(fleet, "melanoscreen/dev-1/status").payload(), "connected once it came up");
         assertNotNull(next(fleet, "melanoscreen/dev-1/health"));
+        assertNotNull(next(fleet, "melanoscreen/dev-1/health"), "the next one by the interval, without a change");
 
         broker.stop();
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -177,6 +181,33 @@ class HealthPublisherTest {
         BlockingQueue<Message> again = subscribe();
         assertEquals("online", next(again, "melanoscreen/dev-1/status").payload());
         assertNotNull(next(again, "melanoscreen/dev-1/health"));
+    }
+
+    @Test
+    void theApplianceIsNeverHeldUpByAPublisherThatIsBusy() throws Exception {
+        BlockingQueue<Message> fleet = subscribe();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger asked = new AtomicInteger();
+        ApplianceHealth real = health();
+        HealthPublisher publisher = publisher(Map.of("mqtt.interval_s", "3600"), PASSWORD, () -> {
+            if (asked.incrementAndGet() == 2) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return real.snapshot();
+        });
+        next(fleet, "melanoscreen/dev-1/health");
+        // the second snapshot blocks the publisher's thread; the appliance's calls still return at once
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            for (int i = 0; i < 100; i++) {
+                publisher.publishNow();
+            }
+        });
+        release.countDown();
+        assertNotNull(next(fleet, "melanoscreen/dev-1/health"));
     }
 
     private ApplianceHealth health() {

@@ -227,6 +227,18 @@ class FhirDestinationTest {
     }
 
     @Test
+    void aServerThatDoesNotAnswerTimesOutAsARetryableFailure() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            FhirDestination fhir = new FhirDestination(FhirSettings.parse(Map.of("fhir.url", "http://127.0.0.1:"
+                    + silent.getLocalPort() + "/fhir", "fhir.patient_identifier_system", SYSTEM, "fhir.timeout_s",
+                    "1")), DICOM, Map.of());
+            DeliveryException e = assertThrows(DeliveryException.class, fhir::check);
+            assertFalse(e.permanent());
+            assertTrue(e.getMessage().contains("SocketTimeoutException"), e.getMessage());
+        }
+    }
+
+    @Test
     void aMissingFrameIsPermanentAndNothingIsSent() throws Exception {
         StoredScreening s = screening(1, "PAT-1", null, "LOW", 0.1, "{}");
         Files.delete(s.file("frame.png"));
