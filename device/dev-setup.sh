@@ -17,6 +17,8 @@ command -v dciodvfy >/dev/null 2>&1 || missing+=(dicom3tools)
 { command -v dcmdump && command -v dcmj2pnm; } >/dev/null 2>&1 || missing+=(dcmtk)
 [ -x /usr/sbin/Orthanc ] || missing+=(orthanc)
 [ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || missing+=(orthanc-dicomweb)
+# the fleet view's tests start their own broker on a loopback port (in /usr/sbin, outside a user's PATH)
+{ [ -x /usr/sbin/mosquitto ] && command -v mosquitto_passwd; } >/dev/null 2>&1 || missing+=(mosquitto)
 if ! /usr/bin/python3 -c 'import torch, torchvision, onnx, numpy, PIL' >/dev/null 2>&1; then
   missing+=(python3 python3-torch python3-torchvision python3-onnx python3-numpy python3-pil)
 fi

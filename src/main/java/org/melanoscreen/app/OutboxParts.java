@@ -4,7 +4,10 @@ import org.melanoscreen.export.dicom.DicomExporter;
 import org.melanoscreen.export.dicom.DicomSettings;
 import org.melanoscreen.export.dicomweb.PacsSettings;
 import org.melanoscreen.export.dicomweb.StowRsDestination;
+import org.melanoscreen.export.fhir.FhirDestination;
+import org.melanoscreen.export.fhir.FhirSettings;
 import org.melanoscreen.outbox.Credentials;
+import org.melanoscreen.outbox.DeliveryException;
 import org.melanoscreen.outbox.Destination;
 import org.melanoscreen.outbox.OutboxSender;
 import org.melanoscreen.outbox.OutboxSettings;
@@ -17,14 +20,22 @@ import java.util.List;
 
 /** The outbox's destinations and sender as the configuration describes them, for {@code run} and {@code selftest}. */
 final class OutboxParts {
+    private static final String FHIR = "fhir";
+
     private OutboxParts() {
     }
 
-    /** The configured destinations' names ("pacs" when {@code pacs.url} is set), in sending order. */
+    /**
+     * The configured destinations' names ("pacs" when {@code pacs.url} is set, "fhir" when {@code fhir.url} is), in
+     * sending order.
+     */
     static List<String> names(ServiceConfig config) {
         List<String> names = new ArrayList<>();
         if (PacsSettings.parse(config.effective()).enabled()) {
             names.add(StowRsDestination.NAME);
+        }
+        if (FhirSettings.parse(config.effective()).enabled()) {
+            names.add(FHIR);
         }
         return names;
     }
@@ -36,15 +47,22 @@ final class OutboxParts {
      */
     static List<Destination> destinations(ServiceConfig config) {
         List<Destination> destinations = new ArrayList<>();
-        if (names(config).contains(StowRsDestination.NAME)) {
+        List<String> names = names(config);
+        if (names.contains(StowRsDestination.NAME)) {
             destinations.add(pacs(config));
+        }
+        if (names.contains(FHIR)) {
+            destinations.add(ClinicNetwork.fhir(config));
         }
         return destinations;
     }
 
     /** What {@code selftest} says of a destination that passed its check. */
-    static String describe(Destination d) {
-        return d instanceof StowRsDestination pacs ? pacs.describe() : d.name() + " reachable";
+    static String describe(Destination d) throws DeliveryException {
+        if (d instanceof StowRsDestination pacs) {
+            return pacs.describe();
+        }
+        return d instanceof FhirDestination fhir ? fhir.describeServer() : d.name() + " reachable";
     }
 
     /** The sender for {@code destinations}, over its own connection to the store in {@code dataFolder}. */

@@ -8,6 +8,7 @@ import org.melanoscreen.outbox.OutboxSender;
 import org.melanoscreen.service.SystemdNotifier;
 import org.melanoscreen.service.SystemdStateReporter;
 import org.melanoscreen.service.WatchdogPinger;
+import org.melanoscreen.fleet.HealthPublisher;
 import org.melanoscreen.workflow.Appliance;
 import org.melanoscreen.workflow.ApplianceListener;
 import org.melanoscreen.workflow.ApplianceState;
@@ -80,6 +81,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 destinations.stream().map(Destination::name).toList());
         OutboxSender sender = destinations.isEmpty() ? null : OutboxParts.sender(config, data.path(), destinations);
         hardware.attach(appliance, config.text("device.id"), ServiceParts.modelIds(config));
+        HealthPublisher fleet = ClinicNetwork.startFleetView(config, data.path(), appliance,
+                new Main.Version().getVersion()[0]);
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
         appliance.addListener(new SystemdStateReporter(systemd));
         appliance.addListener(new ConsoleListener(System.out));
@@ -94,6 +97,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 sender.close();
             }
             appliance.close();
+            if (fleet != null) {
+                fleet.close();
+            }
             hardware.close();
         };
         Thread hook = new Thread(() -> {

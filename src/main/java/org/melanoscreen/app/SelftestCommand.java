@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "selftest", mixinStandardHelpOptions = true,
         description = "Check the appliance as configured: models (approved folders, parity fixtures), results "
-                + "store, camera, lamps, display, and each configured destination (PACS: reachable, credentials "
-                + "accepted). Stop the service first "
+                + "store, camera, lamps, display, each configured destination (PACS, FHIR server: reachable, "
+                + "credentials accepted) and the MQTT broker where configured. Stop the service first "
                 + "(it holds the camera and the store), and run it as the service user.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:every check passed", "1:some check failed", "2:usage or configuration error"})
@@ -88,6 +88,7 @@ final class SelftestCommand implements Callable<Integer> {
         for (String name : OutboxParts.names(config)) {
             checks.add(new Check(name, () -> destination(config, name)));
         }
+        checks.addAll(ClinicNetwork.checks(config));
         return checks;
     }
 

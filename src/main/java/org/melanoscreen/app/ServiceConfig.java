@@ -7,6 +7,8 @@ import org.melanoscreen.capture.SourceFactory;
 import org.melanoscreen.panel.HardwareSettings;
 import org.melanoscreen.export.dicom.DicomSettings;
 import org.melanoscreen.export.dicomweb.PacsSettings;
+import org.melanoscreen.export.fhir.FhirSettings;
+import org.melanoscreen.fleet.MqttSettings;
 import org.melanoscreen.model.SessionSettings;
 import org.melanoscreen.outbox.OutboxSettings;
 import org.melanoscreen.settings.Key;
@@ -39,7 +41,7 @@ public final class ServiceConfig {
     static final List<Key> KEYS = Stream.of(ServiceSettings.KEYS, SessionSettings.KEYS, SourceFactory.KEYS,
                     ScreeningSettings.KEYS, ApplianceSettings.KEYS, QualitySettings.KEYS, LesionSettings.KEYS,
                     StoreSettings.KEYS, ControlSettings.KEYS, HardwareSettings.KEYS, DicomSettings.KEYS,
-                    OutboxSettings.KEYS, PacsSettings.KEYS)
+                    OutboxSettings.KEYS, PacsSettings.KEYS, FhirSettings.KEYS, MqttSettings.KEYS)
             .flatMap(List::stream).toList();
 
     /**
@@ -49,7 +51,8 @@ public final class ServiceConfig {
     private static final List<Parse> PARSES = List.of(ServiceSettings::from, SessionSettings::from,
             SourceFactory::from, ScreeningSettings::from, ApplianceSettings::from,
             v -> HardwareSettings.parse(v.asMap()), v -> DicomSettings.parse(v.asMap()),
-            v -> OutboxSettings.parse(v.asMap()), v -> PacsSettings.parse(v.asMap()));
+            v -> OutboxSettings.parse(v.asMap()), v -> PacsSettings.parse(v.asMap()),
+            v -> FhirSettings.parse(v.asMap()), v -> MqttSettings.parse(v.asMap()));
 
     @FunctionalInterface
     private interface Parse {

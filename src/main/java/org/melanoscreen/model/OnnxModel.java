@@ -91,7 +91,7 @@ public final class OnnxModel implements AutoCloseable {
         }
         String digest = ModelFolderDigest.of(folder, manifestBytes, manifest.fileName(), sha);
         approved.check(folder, digest);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         OrtSession session;
         try (OrtSession.SessionOptions options = settings.toOptions()) {
             session = env.createSession(bytes, options);

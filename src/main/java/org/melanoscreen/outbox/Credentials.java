@@ -81,6 +81,11 @@ public final class Credentials {
         return v;
     }
 
+    /** Every secret by key, for a destination or client that looks its own up (FHIR, MQTT). */
+    public Map<String, String> secrets() {
+        return values;
+    }
+
     public Path file() {
         return file;
     }

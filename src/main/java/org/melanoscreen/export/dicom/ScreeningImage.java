@@ -149,6 +149,6 @@ final class ScreeningImage {
     }
 
     private static String uid(StoredScreening s, String purpose) {
-        return Uids.derived(s.deviceId(), Long.toString(s.id()), s.time().toString(), purpose);
+        return DicomReference.uid(s, purpose);
     }
 }
