@@ -40,7 +40,7 @@ final class ClinicNetwork {
         FhirSettings fhir = FhirSettings.parse(config.effective());
         MqttSettings mqtt = MqttSettings.parse(config.effective());
         boolean needed = fhir.enabled() && fhir.auth() != FhirSettings.Auth.NONE
-                || mqtt.enabled() && (!mqtt.username().isEmpty() || mqtt.trustStore() != null);
+                || mqtt.enabled() && (mqtt.username() != null && !mqtt.username().isEmpty() || mqtt.trustStore() != null);
         return needed ? Credentials.load(OutboxSettings.parse(config.effective()).credentialsFile()).secrets()
                 : Map.of();
     }

@@ -73,14 +73,16 @@ class ClinicNetworkTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        List<SelftestCommand.Check> checks = ClinicNetwork.checks(ServiceConfig.load(null, Map.of(
+        ServiceConfig config = ServiceConfig.load(null, Map.of(
                 "fhir.url", "http://127.0.0.1:" + port + "/fhir", "fhir.patient_identifier_system", "urn:oid:1.2.3",
-                "fhir.timeout_s", "2", "mqtt.url", "tcp://127.0.0.1:" + port, "mqtt.timeout_s", "2")));
-        assertEquals(List.of("fhir", "mqtt"), checks.stream().map(SelftestCommand.Check::name).toList());
-        Exception fhir = assertThrows(Exception.class, () -> checks.get(0).probe().call());
+                "fhir.timeout_s", "2", "mqtt.url", "tcp://127.0.0.1:" + port, "mqtt.timeout_s", "2"));
+        List<SelftestCommand.Check> checks = ClinicNetwork.checks(config);
+        assertEquals(List.of("mqtt"), checks.stream().map(SelftestCommand.Check::name).toList());
+        assertEquals(List.of("fhir"), OutboxParts.names(config), "the FHIR server is an outbox destination");
+        Exception fhir = assertThrows(Exception.class, () -> OutboxParts.destinations(config).get(0).check());
         assertTrue(fhir.getMessage().startsWith("FHIR server http://127.0.0.1:" + port + "/fhir cannot be reached for "
                 + "metadata"), fhir.getMessage());
-        Exception mqtt = assertThrows(Exception.class, () -> checks.get(1).probe().call());
+        Exception mqtt = assertThrows(Exception.class, () -> checks.get(0).probe().call());
         assertTrue(mqtt.getMessage().startsWith("MQTT broker tcp://127.0.0.1:" + port + ": Unable to connect to "
                 + "server"), mqtt.getMessage());
     }
