@@ -110,6 +110,8 @@ def main(argv=None):
     ap.add_argument("--segmenter", help="segmenter model folder whose masks cut the regions (default: the run's)")
     ap.add_argument("--tta", default="identity,hflip,vflip,rot180",
                     help="test-time views shipped in the manifest (identity alone: none)")
+    ap.add_argument("--no-ablation", action="store_true",
+                    help="score only the shipped views (not all 8 for the test-time augmentation table)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     state = torch.load(os.path.join(args.workdir, "last.pt"))
@@ -144,15 +146,18 @@ def main(argv=None):
     views = args.tta.split(",")
     if views[0] != "identity" or any(v not in ALL_VIEWS for v in views):
         raise SystemExit("--tta: known views, identity first: %s" % ALL_VIEWS)
-    zv_va = logits_of(model, va_imgs, va_masks, size, run["margin"], ALL_VIEWS)
-    zv_ho = logits_of(model, ho_imgs, ho_masks, size, run["margin"], ALL_VIEWS)
-    log("view logits of %d val and %d held-out regions, %d views" % (len(y_va), len(y_ho), len(ALL_VIEWS)))
+    scored = views if args.no_ablation else ALL_VIEWS
+    zv_va = logits_of(model, va_imgs, va_masks, size, run["margin"], scored)
+    zv_ho = logits_of(model, ho_imgs, ho_masks, size, run["margin"], scored)
+    log("view logits of %d val and %d held-out regions, %d views" % (len(y_va), len(y_ho), len(scored)))
     z_va, z_ho = zv_va[:, 0], zv_ho[:, 0]
     a, b = fit_platt(z_va, y_va)
     tta_table = []
     for name, vs in (("identity", ["identity"]), ("flips (4)", ALL_VIEWS[:4]), ("dihedral (8)", ALL_VIEWS),
                      ("shipped", views)):
-        idx = [ALL_VIEWS.index(v) for v in vs]
+        if any(v not in scored for v in vs):
+            continue
+        idx = [scored.index(v) for v in vs]
         pv, ph = tta_probability(zv_va, a, b, idx), tta_probability(zv_ho, a, b, idx)
         row = {"views": name, "val_auc": {src: common.auc_mann_whitney(y_va[sel], pv[sel]) for src, sel in
                                           ((s_, np.array([r.src == s_ for r in val])) for s_ in
@@ -165,7 +170,7 @@ def main(argv=None):
         % (a, b, common.log_loss(y_va, common.sigmoid_np(z_va)),
            common.log_loss(y_va, common.sigmoid_np(a * z_va + b))))
     fold_platt(model, a, b)
-    idx = [ALL_VIEWS.index(v) for v in views]
+    idx = [scored.index(v) for v in views]
     p1_va, p1_ho = common.sigmoid_np(a * z_va + b), common.sigmoid_np(a * z_ho + b)
     t1 = common.threshold_for_sensitivity(y_va, p1_va, args.sensitivity)
     p_va, p_ho = tta_probability(zv_va, a, b, idx), tta_probability(zv_ho, a, b, idx)

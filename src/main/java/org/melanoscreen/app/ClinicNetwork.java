@@ -18,6 +18,7 @@ import org.melanoscreen.workflow.Appliance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -40,7 +41,7 @@ final class ClinicNetwork {
         FhirSettings fhir = FhirSettings.parse(config.effective());
         MqttSettings mqtt = MqttSettings.parse(config.effective());
         boolean needed = fhir.enabled() && fhir.auth() != FhirSettings.Auth.NONE
-                || mqtt.enabled() && (mqtt.username() != null && !mqtt.username().isEmpty() || mqtt.trustStore() != null);
+                || mqtt.enabled() && (mqtt.username() != null || mqtt.trustStore() != null);
         return needed ? Credentials.load(OutboxSettings.parse(config.effective()).credentialsFile()).secrets()
                 : Map.of();
     }
@@ -95,7 +96,10 @@ final class ClinicNetwork {
             java.util.Map<String, OutboxDepth.Queue> depths = new java.util.LinkedHashMap<>();
             try (ResultStore store = ResultStore.openShared(dataFolder)) {
                 for (OutboxStatus s : store.outboxStatus()) {
-                    depths.put(s.destination(), new OutboxDepth.Queue(s.depth(), s.oldestPendingAge(clock.instant())));
+                    Duration age = s.oldestPendingAge(clock.instant());
+                    // none pending: the store has no age, the health message says 0
+                    depths.put(s.destination(), new OutboxDepth.Queue(s.depth(), age == null ? Duration.ZERO
+                            : age));
                 }
             } catch (StoreException e) {
                 return Map.of();

@@ -7,6 +7,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.melanoscreen.fleet.Mosquitto;
+import org.melanoscreen.fleet.OutboxDepth;
 import org.melanoscreen.model.TinyModels;
 import org.melanoscreen.store.ResultStore;
 import org.melanoscreen.store.ScreeningRecord;
@@ -17,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -73,16 +75,15 @@ class ClinicNetworkTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        ServiceConfig config = ServiceConfig.load(null, Map.of(
+        List<SelftestCommand.Check> checks = SelftestCommand.checks(ServiceConfig.load(null, Map.of(
                 "fhir.url", "http://127.0.0.1:" + port + "/fhir", "fhir.patient_identifier_system", "urn:oid:1.2.3",
-                "fhir.timeout_s", "2", "mqtt.url", "tcp://127.0.0.1:" + port, "mqtt.timeout_s", "2"));
-        List<SelftestCommand.Check> checks = ClinicNetwork.checks(config);
-        assertEquals(List.of("mqtt"), checks.stream().map(SelftestCommand.Check::name).toList());
-        assertEquals(List.of("fhir"), OutboxParts.names(config), "the FHIR server is an outbox destination");
-        Exception fhir = assertThrows(Exception.class, () -> OutboxParts.destinations(config).get(0).check());
+                "fhir.timeout_s", "2", "mqtt.url", "tcp://127.0.0.1:" + port, "mqtt.timeout_s", "2"))).stream()
+                .filter(c -> List.of("fhir", "mqtt").contains(c.name())).toList();
+        assertEquals(List.of("fhir", "mqtt"), checks.stream().map(SelftestCommand.Check::name).toList());
+        Exception fhir = assertThrows(Exception.class, () -> checks.get(0).probe().call());
         assertTrue(fhir.getMessage().startsWith("FHIR server http://127.0.0.1:" + port + "/fhir cannot be reached for "
                 + "metadata"), fhir.getMessage());
-        Exception mqtt = assertThrows(Exception.class, () -> checks.get(0).probe().call());
+        Exception mqtt = assertThrows(Exception.class, () -> checks.get(1).probe().call());
         assertTrue(mqtt.getMessage().startsWith("MQTT broker tcp://127.0.0.1:" + port + ": Unable to connect to "
                 + "server"), mqtt.getMessage());
     }
@@ -94,6 +95,25 @@ class ClinicNetworkTest {
         assertTrue(e.getMessage().startsWith("fhir.patient_identifier_system = '' must be an absolute URI"),
                 e.getMessage());
         assertThrows(ServiceConfig.ConfigException.class, () -> ServiceConfig.load(null, Map.of("mqtt.url", "x")));
+    }
+
+    @Test
+    void theOutboxDepthOfAQueueWithNothingPendingIsZeroItemsWaitingNoTime() throws Exception {
+        Path data = tmp.resolve("data");
+        Instant t0 = Instant.parse("2026-12-02T10:00:00Z");
+        try (ResultStore store = ResultStore.open(StoreSettings.defaults(data, "dev-7"))) {
+            store.forwardTo(List.of("pacs", "fhir"));
+            store.save(new ScreeningRecord(t0, "dev-7", null, null, "LOW", 0.1, "{}", Map.of("cls", "0".repeat(64)),
+                    "0.1.0", Map.of("frame.png", new byte[]{1})));
+            store.outboxDelivered(store.outboxDue("pacs", t0, 10).get(0), t0);
+        }
+        // the store queues with its own clock: an hour later, the fhir item has waited about an hour
+        Map<String, OutboxDepth.Queue> depths = ClinicNetwork.outboxDepth(data, Clock.offset(Clock.systemUTC(),
+                Duration.ofHours(1))).depths();
+        // before, a queue with nothing pending had no age, and every health message failed on it
+        assertEquals(new OutboxDepth.Queue(0, Duration.ZERO), depths.get("pacs"));
+        assertEquals(1, depths.get("fhir").pending());
+        assertEquals(60, depths.get("fhir").oldestAge().toMinutes());
     }
 
     @Test

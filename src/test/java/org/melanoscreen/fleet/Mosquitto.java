@@ -28,7 +28,7 @@ public final class Mosquitto implements AutoCloseable {
         this.log = dir.resolve("mosquitto.log");
     }
 
-    static Mosquitto start(Path dir, String user, String password) throws Exception {
+    public static Mosquitto start(Path dir, String user, String password) throws Exception {
         Path passwords = dir.resolve("passwd");
         run(List.of("mosquitto_passwd", "-b", "-c", passwords.toString(), user, password));
         return launch(dir, "allow_anonymous false\npassword_file " + passwords + "\n", "tcp");

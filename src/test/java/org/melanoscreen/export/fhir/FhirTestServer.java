@@ -44,25 +44,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real FHIR R4 server for the tests: HAPI's plain RestfulServer in Jetty on a loopback port, keeping what it
  * receives in memory; a request without the expected Authorization header gets HTTP 401 from a servlet filter.
  */
-final class FhirTestServer implements AutoCloseable {
-    final Store<Patient> patients = new PatientStore();
-    final Store<Device> devices = new Store<>(Device.class);
-    final Store<Media> media = new Store<>(Media.class);
-    final Store<Observation> observations = new Store<>(Observation.class);
-    final Store<DiagnosticReport> reports = new Store<>(DiagnosticReport.class);
-    final Store<ImagingStudy> studies = new Store<>(ImagingStudy.class);
+public final class FhirTestServer implements AutoCloseable {
+    public final Store<Patient> patients = new PatientStore();
+    public final Store<Device> devices = new Store<>(Device.class);
+    public final Store<Media> media = new Store<>(Media.class);
+    public final Store<Observation> observations = new Store<>(Observation.class);
+    public final Store<DiagnosticReport> reports = new Store<>(DiagnosticReport.class);
+    public final Store<ImagingStudy> studies = new Store<>(ImagingStudy.class);
     /** Every request the server answered, metadata included. */
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     private final Server jetty;
+    private final int port;
 
     /** A server that wants basic authentication with {@code user} and {@code password}. */
-    static FhirTestServer basic(FhirContext context, String user, String password) throws Exception {
+    public static FhirTestServer basic(FhirContext context, String user, String password) throws Exception {
         return new FhirTestServer(context, "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                 .getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A server that wants {@code token} as a bearer token. */
-    static FhirTestServer bearer(FhirContext context, String token) throws Exception {
+    public static FhirTestServer bearer(FhirContext context, String token) throws Exception {
         return new FhirTestServer(context, "Bearer " + token);
     }
 
@@ -87,10 +88,26 @@ final class FhirTestServer implements AutoCloseable {
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
         jetty.setHandler(handler);
         jetty.start();
+        port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
-    String baseUrl() {
-        return "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/fhir";
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port + "/fhir";
+    }
+
+    /**
+     * Closes the listening port (a device then gets "connection refused"), keeping what the server holds; the
+     * port stays reserved for {@link #resume()}.
+     */
+    public void pause() throws Exception {
+        ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
+        connector.setPort(port);
+        connector.stop();
+    }
+
+    /** Listens again on the same port after {@link #pause()}. */
+    public void resume() throws Exception {
+        jetty.getConnectors()[0].start();
     }
 
     @Override
@@ -99,8 +116,8 @@ final class FhirTestServer implements AutoCloseable {
     }
 
     /** Resources of one type by id: read and update (an update of a new id creates it, as FHIR allows). */
-    static class Store<T extends IBaseResource> implements IResourceProvider {
-        final Map<String, T> stored = new ConcurrentHashMap<>();
+    public static class Store<T extends IBaseResource> implements IResourceProvider {
+        public final Map<String, T> stored = new ConcurrentHashMap<>();
         /** When set, every update is refused with HTTP 422 and this reason. */
         volatile String refusal;
         private final Class<T> type;
@@ -133,7 +150,7 @@ final class FhirTestServer implements AutoCloseable {
             return new MethodOutcome(resource.getIdElement()).setCreated(created);
         }
 
-        T get(String reference) {
+        public T get(String reference) {
             IdType id = new IdType(reference);
             if (!type.getSimpleName().equals(id.getResourceType())) {
                 throw new AssertionError(reference + " is not a " + type.getSimpleName());
