@@ -44,7 +44,7 @@ public record LesionSettings(double minAreaFraction, double maxAreaFraction, dou
                     "Closest a LOW lesion may come to the frame edge (frame pixels)."),
             Key.number("lesion.max_second_lesion", 0.25, SECOND_LESION,
                     "Largest second lesion in view, as a share of the first."),
-            Key.number("lesion.min_confidence", 0.75, CONFIDENCE,
+            Key.number("lesion.min_confidence", 0.80, CONFIDENCE,
                     "Lowest mean segmenter confidence for a lesion to be in view."),
             Key.number("lesion.min_contrast", 3, CONTRAST,
                     "Lowest lesion/skin colour difference (delta E) for a lesion to be in view."),

@@ -83,8 +83,8 @@ class LesionChecksTest {
     void anUnsureSegmenterIsNoLesion() {
         BinaryMask mask = rect(44, 28, 84, 68);
         byte[] rgb = frame(mask, SKIN, BROWN, 20);
-        assertTrue(check(mask, 0, 0.76, rgb).present());
-        assertFalse(check(mask, 0, 0.74, rgb).present());
+        assertTrue(check(mask, 0, 0.81, rgb).present());
+        assertFalse(check(mask, 0, 0.79, rgb).present());
     }
 
     @Test
