@@ -161,8 +161,8 @@ in a population like the validation sets (%(prev).0f%% melanomas).
 ## Intended use
 A **screening aid** that helps decide whether a lesion should be shown to a dermatologist. It is **not a
 diagnosis**, and must not be used to reassure a patient or a clinician about a lesion that worries them.
-Referral rule: refer when p >= %(thr).6f (the mean over the views; %(thr1).6f with test-time augmentation turned
-off), chosen on %(chosen)s for >= 95%% sensitivity: sensitivity %(rs)s, specificity %(rsp)s there.
+Referral rule: refer when p >= %(thr).6f%(thr1)s, chosen on %(chosen)s for >= 95%% sensitivity: sensitivity %(rs)s,
+specificity %(rsp)s there.
 
 ## Training data
 %(train_txt)s: ISIC 2017 `train`, HAM10000 `split=train`, the non-HAM10000 part of isic-aux; de-duplicated by
@@ -170,7 +170,8 @@ image id, grouped by lesion (no lesion on both sides). Each epoch draws %(sample
 %(shares)s and %(mshare)s melanomas; regions are cut with perturbed ground-truth masks (margin jitter) or the
 segmenter's where a folder has no masks. Augmentation: random resized crop, any rotation, flips,
 brightness/contrast/saturation/colour gain. AdamW (body lr %(lrb)s, head lr %(lrh)s), warm-up then cosine,
-progressive sizes %(sizes)s; best epoch by the mean of the per-source val AUCs.
+progressive sizes %(sizes)s; best epoch by the mean of the per-source val AUCs: epoch %(epoch)s of the %(run_epochs)s
+run (see `models/README.md` for the per-epoch table and why the run stopped there).
 
 ## Validation (full device pipeline from the JPEGs, at the referral threshold)
 | split | images / melanomas | ROC AUC (95%% CI) | sensitivity (95%% CI) | specificity (95%% CI) | ECE |
@@ -210,11 +211,13 @@ Trained %(date)s, git commit `%(commit)s`, on 2 CPU cores (run `%(run)s`, weight
                if tta else "none"),
        "a": m["calibration"]["a"], "b": m["calibration"]["b"],
        "prev": 100.0 * m["pooled_val"]["melanomas"] / m["pooled_val"]["images"], "thr": t["referral"],
-       "thr1": t.get("referral_single_view", t["referral"]), "chosen": t["chosen_on"],
+       "thr1": (" (the mean over the views; %.6f with test-time augmentation turned off)"
+                % t["referral_single_view"]) if tta else "", "chosen": t["chosen_on"],
        "rs": f4(t["referral_sensitivity"]), "rsp": f4(t["referral_specificity"]), "train_txt": train_txt,
        "samples": p["schedule"]["epoch_samples"], "shares": p["schedule"]["source_shares"],
        "mshare": "%.0f%%" % (100 * p["schedule"]["melanoma_share"]), "lrb": p["schedule"]["lr_body"],
-       "lrh": p["schedule"]["lr_head"], "sizes": p["schedule"]["sizes"], "rows": rows,
+       "lrh": p["schedule"]["lr_head"], "sizes": p["schedule"]["sizes"], "rows": rows, "epoch": p.get("epoch"),
+       "run_epochs": p.get("epochs_run"),
        "held_name": held_key[len("heldout_"):], "hn": held["images"], "hm": held["melanomas"], "hauc": f4(held["auc"]),
        "hauc_ci": ci(held["auc_ci"]), "hs": f4(held["sensitivity"]), "hs_ci": ci(held["sensitivity_ci"]),
        "hsp": f4(held["specificity"]), "hsp_ci": ci(held["specificity_ci"]), "hece": f4(held["ece"]),
@@ -235,13 +238,16 @@ def main(argv=None):
     ap.add_argument("--classifier", required=True)
     ap.add_argument("--val", nargs="+", required=True, help="data folders whose split=val is evaluated")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--reuse", action="store_true",
+                    help="rewrite the cards from the manifests' metrics.full_pipeline (no evaluation)")
     args = ap.parse_args(argv)
     import torch
     torch.set_num_threads(args.threads)
     runs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runs")
     os.makedirs(runs, exist_ok=True)
-    fp = full_pipeline(args.segmenter, args.classifier, args.val, runs)
     sman, cman = load(args.segmenter), load(args.classifier)
+    fp = cman["metrics"]["full_pipeline"] if args.reuse else full_pipeline(args.segmenter, args.classifier,
+                                                                            args.val, runs)
     for man, folder in ((sman, args.segmenter), (cman, args.classifier)):
         man.setdefault("metrics", {})["full_pipeline"] = fp
         export.write_manifest(folder, man)

@@ -9,6 +9,8 @@ import java.util.Arrays;
  * this first and refuses what libjpeg would only warn about: data that ends early ("premature end of data
  * segment"), bytes that do not belong to any block ("extraneous bytes before marker"), bad Huffman codes,
  * restart markers out of order, a second frame header, and progressive scans that never complete a coefficient.
+ * (About 470 lines, over the usual 350: it is one walk over the JPEG grammar whose parts share the scan state;
+ * split, each part would need all of it.)
  */
 final class JpegIntegrity {
     private static final int EOI = 0xD9;

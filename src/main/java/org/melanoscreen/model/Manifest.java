@@ -16,6 +16,8 @@ import java.util.Locale;
 /**
  * The contract between a model folder and the runtime ({@code models/CONTRACT.md}): what the ONNX file is,
  * how its input must be prepared and how its output is read.
+ * (Just over 350 lines: the records of every manifest section with their checks, read in one pass, so that a
+ * wrong manifest is refused with the field it got wrong.)
  */
 public record Manifest(
         Path folder,
