@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -62,8 +61,7 @@ public record MqttSettings(URI url, String clientId, String topicPrefix, Duratio
 
     /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */
     public static MqttSettings parse(Map<String, String> values) {
-        Map<String, String> v = new HashMap<>();
-        KEYS.forEach(k -> v.put(k.name(), values.getOrDefault(k.name(), k.defaultValue()).trim()));
+        Map<String, String> v = Key.withDefaults(KEYS, values);
         URI url = v.get("mqtt.url").isEmpty() ? null : brokerUrl(v);
         String clientId = v.get("mqtt.client_id");
         if (!clientId.isEmpty() && !CLIENT_ID.matcher(clientId).matches()) {

@@ -5,7 +5,6 @@ import org.melanoscreen.settings.Range;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +39,7 @@ public record OutboxSettings(Duration retryInitial, Duration retryMax, Path cred
 
     /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */
     public static OutboxSettings parse(Map<String, String> values) {
-        Map<String, String> v = withDefaults(KEYS, values);
+        Map<String, String> v = Key.withDefaults(KEYS, values);
         String file = v.get("outbox.credentials_file");
         if (file.isEmpty()) {
             throw new IllegalArgumentException("outbox.credentials_file must not be empty");
@@ -56,13 +55,6 @@ public record OutboxSettings(Duration retryInitial, Duration retryMax, Path cred
             d = d.multipliedBy(2);
         }
         return d.compareTo(retryMax) > 0 ? retryMax : d;
-    }
-
-    /** {@code keys}' values from {@code values}, trimmed, their defaults where missing. */
-    public static Map<String, String> withDefaults(List<Key> keys, Map<String, String> values) {
-        Map<String, String> v = new HashMap<>();
-        keys.forEach(k -> v.put(k.name(), values.getOrDefault(k.name(), k.defaultValue()).trim()));
-        return v;
     }
 
     /** The whole number of {@code key}, or an error naming the key, its value and {@code range}. */

@@ -1,6 +1,8 @@
 package org.melanoscreen.settings;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A configuration key as its settings record declares it: name, default ("" = unset), what values it takes and a
@@ -53,6 +55,13 @@ public record Key(String name, String defaultValue, Kind kind, Range range, List
     /** A key whose values only its owner's parse can check (it reports a bad one by this name). */
     public static Key owned(String name, String defaultValue, String help) {
         return new Key(name, defaultValue, Kind.OWNED, null, List.of(), help);
+    }
+
+    /** {@code keys}' values from {@code values}, trimmed, their defaults where missing (other keys are left out). */
+    public static Map<String, String> withDefaults(List<Key> keys, Map<String, String> values) {
+        Map<String, String> v = new HashMap<>();
+        keys.forEach(k -> v.put(k.name(), values.getOrDefault(k.name(), k.defaultValue()).trim()));
+        return v;
     }
 
     /** Null when this key takes {@code value}, else what it must be ("must be true or false"). */

@@ -3,7 +3,6 @@ package org.melanoscreen.export.dicom;
 import org.melanoscreen.settings.Key;
 import org.melanoscreen.settings.Range;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -76,8 +75,7 @@ public record DicomSettings(ImageClass imageClass, BodySite bodySite, String con
 
     /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */
     public static DicomSettings parse(Map<String, String> values) {
-        Map<String, String> v = new HashMap<>();
-        KEYS.forEach(k -> v.put(k.name(), values.getOrDefault(k.name(), k.defaultValue()).trim()));
+        Map<String, String> v = Key.withDefaults(KEYS, values);
         ImageClass imageClass = null;
         for (ImageClass c : ImageClass.values()) {
             if (c.key.equals(v.get("dicom.image_class"))) {

@@ -43,7 +43,7 @@ public record PacsSettings(URI url, Auth auth, String username, Path trustStore,
 
     /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */
     public static PacsSettings parse(Map<String, String> values) {
-        Map<String, String> v = OutboxSettings.withDefaults(KEYS, values);
+        Map<String, String> v = Key.withDefaults(KEYS, values);
         URI url = null;
         if (!v.get("pacs.url").isEmpty()) {
             try {

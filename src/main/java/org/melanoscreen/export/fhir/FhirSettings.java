@@ -6,7 +6,6 @@ import org.melanoscreen.settings.Range;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,8 +50,7 @@ public record FhirSettings(URI url, String patientIdentifierSystem, Auth auth, S
 
     /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */
     public static FhirSettings parse(Map<String, String> values) {
-        Map<String, String> v = new HashMap<>();
-        KEYS.forEach(k -> v.put(k.name(), values.getOrDefault(k.name(), k.defaultValue()).trim()));
+        Map<String, String> v = Key.withDefaults(KEYS, values);
         Auth auth = switch (v.get("fhir.auth")) {
             case "none" -> Auth.NONE;
             case "basic" -> Auth.BASIC;
