@@ -8,6 +8,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.MqttSecurityException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.melanoscreen.tls.TrustStores;
 import org.tinylog.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -252,8 +253,8 @@ public final class HealthPublisher implements AutoCloseable {
             o.setPassword(password.toCharArray());
         }
         if (settings.trustStore() != null) {
-            o.setSocketFactory(TrustStores.socketFactory(settings.trustStore(),
-                    secrets.get(MqttSettings.TRUST_STORE_PASSWORD_SECRET)));
+            o.setSocketFactory(TrustStores.context("mqtt.trust_store", settings.trustStore(),
+                    secrets.get(MqttSettings.TRUST_STORE_PASSWORD_SECRET)).getSocketFactory());
         }
         return o;
     }

@@ -5,6 +5,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.melanoscreen.tls.TrustStores;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class MqttTlsTest {
             MqttConnectOptions o = new MqttConnectOptions();
             o.setUserName("device");
             o.setPassword("pw".toCharArray());
-            o.setSocketFactory(TrustStores.socketFactory(ca, null));
+            o.setSocketFactory(TrustStores.context("mqtt.trust_store", ca, null).getSocketFactory());
             viewer.connect(o);
             viewer.subscribe("melanoscreen/dev-1/status", 1, (t, m) -> status.add(new String(m.getPayload(),
                     StandardCharsets.UTF_8)));
@@ -75,8 +76,8 @@ class MqttTlsTest {
     void aTrustStoreThatIsNotOneIsNamed() throws Exception {
         Path bogus = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrustStores.socketFactory(bogus, null));
-        assertTrue(e.getMessage().startsWith("trust store " + bogus + " cannot be used ("), e.getMessage());
+                () -> TrustStores.context("mqtt.trust_store", bogus, null));
+        assertTrue(e.getMessage().startsWith("mqtt.trust_store " + bogus + " cannot be used as a trust store ("), e.getMessage());
     }
 
     private Path certificateAuthority(String name) throws Exception {

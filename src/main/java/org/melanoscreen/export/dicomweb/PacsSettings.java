@@ -35,9 +35,9 @@ public record PacsSettings(URI url, Auth auth, String username, Path trustStore,
             Key.owned("pacs.auth", "none", "PACS: none, basic (pacs.username, and pacs.password in the "
                     + "credentials file) or bearer (pacs.token in the credentials file)."),
             Key.owned("pacs.username", "", "PACS: user name for basic authentication."),
-            Key.owned("pacs.trust_store", "", "PACS: PKCS12 or JKS trust store with the hospital's CA "
-                    + "for HTTPS (password: pacs.trust_store_password in the credentials file); empty = the system's "
-                    + "CAs."),
+            Key.owned("pacs.trust_store", "", "PACS: the hospital's CA certificates for HTTPS, a PEM file "
+                    + "(.pem, .crt) or a PKCS12/JKS trust store (password: pacs.trust_store_password in the "
+                    + "credentials file); empty = the system's CAs."),
             Key.owned("pacs.timeout_s", "30", "PACS: seconds a connection or an answer may take. "
                     + "Range: " + TIMEOUT_S.describe() + "."));
 

@@ -8,9 +8,9 @@ import org.melanoscreen.outbox.DeliveryException;
 import org.melanoscreen.outbox.Destination;
 import org.melanoscreen.store.StoreException;
 import org.melanoscreen.store.StoredScreening;
+import org.melanoscreen.tls.TrustStores;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -19,8 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -205,17 +204,9 @@ public final class StowRsDestination implements Destination {
     }
 
     private static SSLContext trusting(PacsSettings settings, Credentials credentials) {
-        try {
-            char[] password = credentials.require("pacs.trust_store_password", "pacs.trust_store").toCharArray();
-            KeyStore store = KeyStore.getInstance(settings.trustStore().toFile(), password);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, tmf.getTrustManagers(), null);
-            return tls;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("pacs.trust_store " + settings.trustStore() + ": cannot be read as a "
-                    + "PKCS12 or JKS trust store (" + e.getMessage() + ")", e);
-        }
+        Path file = settings.trustStore();
+        String password = TrustStores.isPem(file) ? null
+                : credentials.require("pacs.trust_store_password", "pacs.trust_store");
+        return TrustStores.context("pacs.trust_store", file, password);
     }
 }

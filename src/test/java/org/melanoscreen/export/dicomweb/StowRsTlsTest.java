@@ -99,8 +99,8 @@ class StowRsTlsTest {
         Path bad = dir.resolve("bad.p12");
         Files.writeString(bad, "not a key store");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pacs(bad.toString()));
-        assertTrue(e.getMessage().startsWith("pacs.trust_store " + bad + ": cannot be read as a PKCS12 or JKS trust "
-                + "store"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("pacs.trust_store " + bad + " cannot be used as a trust store (PEM "
+                + "certificates, PKCS12 or JKS)"), e.getMessage());
         assertEquals(-1, e.getMessage().indexOf("trustpw"));
     }
 }

@@ -1,7 +1,6 @@
-package org.melanoscreen.fleet;
+package org.melanoscreen.tls;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,31 +10,39 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.Locale;
 
-/** TLS that trusts only the clinic's CAs: PEM certificates, or a PKCS12/JKS trust store. */
-final class TrustStores {
+/** A TLS context that trusts only the CAs of one file: PEM certificates (.pem, .crt), or a PKCS12/JKS trust store. */
+public final class TrustStores {
     private TrustStores() {
     }
 
     /**
+     * @param setting  the configuration key that named the file, for the error message
      * @param password the trust store's password; {@code null} for PEM files and stores without one
-     * @throws IllegalArgumentException naming the file and why it cannot be used
+     * @throws IllegalArgumentException naming the key, the file and why it cannot be used (never the password)
      */
-    static SSLSocketFactory socketFactory(Path file, String password) {
+    public static SSLContext context(String setting, Path file, String password) {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(load(file, password));
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(null, tmf.getTrustManagers(), null);
-            return tls.getSocketFactory();
+            return tls;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("trust store " + file + " cannot be used (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(setting + " " + file + " cannot be used as a trust store (PEM "
+                    + "certificates, PKCS12 or JKS): " + e.getMessage(), e);
         }
     }
 
+    /** Whether the file holds PEM certificates, which need no password. */
+    public static boolean isPem(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".pem") || name.endsWith(".crt");
+    }
+
     private static KeyStore load(Path file, String password) throws IOException, GeneralSecurityException {
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (name.endsWith(".pem") || name.endsWith(".crt")) {
+        if (isPem(file)) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             try (InputStream in = Files.newInputStream(file)) {
