@@ -83,6 +83,42 @@ def set_bn_eval(module):
             m.eval()
 
 
+def bn_identity_on(features, batches):
+    """Re-parameterise every batch norm of `features` (folded: mean 0, var 1, weight 1) so that, with the
+    statistics of its input over `batches` (normalised images), it is the identity on that data in train and in
+    eval mode: running mean/var = the input's, weight = its standard deviation, bias += its mean. The layers can
+    then train on batch statistics without the first steps destroying the ImageNet features."""
+    bns = [m for m in features.modules() if isinstance(m, nn.BatchNorm2d)]
+    sums = {id(m): [0.0, 0.0, 0] for m in bns}
+
+    def hook(m, inp, _out):
+        x = inp[0].detach().double()
+        acc = sums[id(m)]
+        acc[0] = acc[0] + x.sum(dim=(0, 2, 3))
+        acc[1] = acc[1] + (x * x).sum(dim=(0, 2, 3))
+        acc[2] += x.shape[0] * x.shape[2] * x.shape[3]
+
+    was_training = features.training
+    features.eval()
+    handles = [m.register_forward_hook(hook) for m in bns]
+    with torch.no_grad():
+        for x in batches:
+            features(x)
+    for h in handles:
+        h.remove()
+    with torch.no_grad():
+        for m in bns:
+            s1, s2, n = sums[id(m)]
+            mean = s1 / n
+            var = (s2 / n - mean * mean).clamp(min=0.0)
+            m.running_mean.copy_(mean.float())
+            m.running_var.copy_(var.float())
+            m.weight.copy_(torch.sqrt(var + m.eps).float())
+            m.bias.add_(mean.float())
+    features.train(was_training)
+    return len(bns)
+
+
 def freeze_bn_affine(module, freeze):
     for m in module.modules():
         if isinstance(m, nn.BatchNorm2d):

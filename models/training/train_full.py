@@ -6,7 +6,8 @@ from the shipped segmenter's masks (the device pipeline). isic2018-test is NOT u
 held-out set on which the referral threshold's sensitivity/specificity is reported (finalize).
 
 Model: MobileNetV2 (ImageNet npz, batch norm folded: kept in eval mode, i.e. frozen statistics, affine
-trainable) + dropout + a melanoma logit, and a 4-group diagnosis head (melanoma / nevus / keratosis / other)
+trainable; or with --bn identity re-parameterised to the identity on training regions and trained on batch
+statistics) + dropout + a melanoma logit, and a 4-group diagnosis head (melanoma / nevus / keratosis / other)
 trained beside it as an auxiliary loss (not exported). AdamW, lower lr for the body, linear warm-up + cosine
 over the whole run; progressive resizing (--sizes). Every epoch draws --epoch-samples images source- and
 class-balanced; regions are cut around perturbed ground-truth masks (or the segmenter's for images without
@@ -142,7 +143,7 @@ def val_report(y, p, srcs):
     return rep
 
 
-SCHEDULE_KEYS = ("sizes", "epoch_samples", "batch", "lr_body", "lr_head", "warmup_steps", "seed", "source_shares",
+SCHEDULE_KEYS = ("bn", "sizes", "epoch_samples", "batch", "lr_body", "lr_head", "warmup_steps", "seed", "source_shares",
                  "melanoma_share", "margin", "margin_jitter", "dx_weight", "full_image_p")
 
 
@@ -200,6 +201,9 @@ def main(argv=None):
                                            "give the run's original schedule options and --start-epoch")
     ap.add_argument("--start-epoch", type=int, default=0, help="with --from-weights: epochs already done")
     ap.add_argument("--history", help="with --from-weights: the run's history.json so far")
+    ap.add_argument("--bn", choices=("frozen", "identity"), default="frozen",
+                    help="frozen: the folded ImageNet batch norm stays in eval mode (affine trainable); identity: "
+                         "re-parameterised to the identity on training regions, then trained on batch statistics")
     ap.add_argument("--sizes", default="128x2,160x3,192x5", help="per-epoch input size, e.g. 128x2,192x4")
     ap.add_argument("--epoch-samples", type=int, default=6000)
     ap.add_argument("--batch", type=int, default=32)
@@ -232,7 +236,7 @@ def main(argv=None):
         state = torch.load(last_path)
         saved = state["args"]
         for k in SCHEDULE_KEYS:
-            setattr(args, k, saved[k])
+            setattr(args, k, saved.get(k, ap.get_default(k)))
         log("resuming from", last_path, "after epoch", state["epoch"])
     sizes = parse_sizes(args.sizes)
 
@@ -288,6 +292,14 @@ def main(argv=None):
                 history = json.load(fh)[:start_epoch]
             best = max(h["val_auc"]["mean_per_source"] for h in history)
         log("continuing from weights", args.from_weights, "after epoch", start_epoch)
+    elif args.bn == "identity":
+        calib = np.random.RandomState(args.seed).choice(len(train), 8 * args.batch, p=w)
+        spec = spec_for(sizes[0], args.margin)
+        batches = [common.colour_and_normalise(
+            torch.stack([region(tr_imgs[i], tr_masks[i], sizes[0], args.margin) for i in part]), spec)
+            for part in np.array_split(calib, 8)]
+        log("batch norm re-parameterised to the identity on %d training regions: %d layers"
+            % (len(calib), nets.bn_identity_on(model.features, batches)))
     base_lrs = [args.lr_body, args.lr_head]
     dx_t = torch.tensor([r.dx for r in train])
     y_t = torch.tensor([float(r.y) for r in train])
@@ -315,7 +327,8 @@ def main(argv=None):
         gen = torch.Generator().manual_seed(0)
         rng = np.random.RandomState(0)
         model.train()
-        nets.set_bn_eval(model.features)
+        if args.bn == "frozen":
+            nets.set_bn_eval(model.features)
         for size in sorted(set(sizes)):
             ts = []
             for b in range(args.bench + 1):
@@ -340,7 +353,8 @@ def main(argv=None):
         rng = np.random.RandomState(args.seed * 1000 + ep)
         draw = rng.choice(len(train), steps_per_epoch * args.batch, p=w)
         model.train()
-        nets.set_bn_eval(model.features)          # folded ImageNet statistics stay fixed
+        if args.bn == "frozen":
+            nets.set_bn_eval(model.features)      # folded ImageNet statistics stay fixed
         t0, tot = time.time(), 0.0
         for b in range(steps_per_epoch):
             step = ep * steps_per_epoch + b

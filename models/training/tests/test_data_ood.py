@@ -334,3 +334,43 @@ class FitOodOnTinyClassifier(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BatchNormIdentity(unittest.TestCase):
+    """nets.bn_identity_on: the re-parameterised network computes what the folded one did on the calibration data,
+    in eval mode and on batch statistics, while every batch norm now normalises (running stats = the data's)."""
+
+    def test_identity_on_calibration_data(self):
+        import nets
+        torch.manual_seed(0)
+        feats, _ = nets.make_backbone(tiny=True)
+        nets.init_backbone(feats, "none")
+        bns = [m for m in feats.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+        with torch.no_grad():
+            for m in bns:                          # the folded layout: mean 0, var 1, weight 1, a bias
+                m.running_mean.zero_()
+                m.running_var.fill_(1.0 - m.eps)
+                m.weight.fill_(1.0)
+                m.bias.uniform_(-0.5, 0.5)
+        x = torch.rand(6, 3, 32, 32) * 2 - 1
+        feats.eval()
+        with torch.no_grad():
+            before = feats(x)
+        self.assertEqual(nets.bn_identity_on(feats, [x[:3], x[3:]]), len(bns))
+        with torch.no_grad():
+            after_eval = feats(x)
+            feats.train()
+            after_batch = feats(x)
+        self.assertLess(float((after_eval - before).abs().max()), 1e-4)
+        self.assertLess(float((after_batch - before).abs().max()), 1e-3)
+        self.assertGreater(max(float(m.running_var.sub(1).abs().max()) for m in bns), 0.1)
+
+    def test_training_runs_with_identity_batch_norm(self):
+        case = ResumableTraining("test_resume_and_continue_from_weights")
+        case.setUp()
+        try:
+            hist = case.run_quietly(["--bn", "identity"])
+            self.assertEqual([h["epoch"] for h in hist], [1, 2, 3])
+            self.assertEqual(torch.load(os.path.join(case.tmp, "w", "last.pt"))["args"]["bn"], "identity")
+        finally:
+            case.tearDown()
