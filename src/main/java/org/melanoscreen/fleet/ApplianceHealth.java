@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -17,6 +18,9 @@ import java.util.List;
  * Of a result it counts only that one was stored: no patient or lesion reference, no risk, ever leaves through here.
  */
 public final class ApplianceHealth implements ApplianceListener, HealthSource {
+    /** States kept for the next message while none is sent (the broker away): the most recent this many. */
+    public static final int MAX_STATES_KEPT = 32;
+
     private final String deviceId;
     private final String softwareVersion;
     private final List<String> models;
@@ -26,6 +30,7 @@ public final class ApplianceHealth implements ApplianceListener, HealthSource {
     private final Clock clock;
     private volatile Runnable changed = () -> { };
     private StateChange last;
+    private final ArrayDeque<String> entered = new ArrayDeque<>();
     private LocalDate day;
     private int today;
 
@@ -58,6 +63,10 @@ public final class ApplianceHealth implements ApplianceListener, HealthSource {
     public void stateChanged(StateChange change) {
         synchronized (this) {
             last = change;
+            if (entered.size() == MAX_STATES_KEPT) {
+                entered.removeFirst();
+            }
+            entered.addLast(change.state().name());
         }
         changed.run();
     }
@@ -71,19 +80,23 @@ public final class ApplianceHealth implements ApplianceListener, HealthSource {
         changed.run();
     }
 
+    /** The health now; the states entered since the previous snapshot go into this one and no other. */
     @Override
     public HealthSnapshot snapshot() {
         StateChange now;
         int count;
+        List<String> passed;
         synchronized (this) {
             rollOver();
             now = last;
             count = today;
+            passed = List.copyOf(entered);
+            entered.clear();
         }
         String state = now == null ? ApplianceState.BOOTING.name() : now.state().name();
         List<HealthSnapshot.FaultReport> faults = now == null || now.fault() == null ? List.of()
                 : List.of(new HealthSnapshot.FaultReport(now.fault().label(), now.detail(), now.action()));
-        return new HealthSnapshot(clock.instant(), deviceId, state, faults, outbox.depths(), freeDisk(),
+        return new HealthSnapshot(clock.instant(), deviceId, state, passed, faults, outbox.depths(), freeDisk(),
                 temperature.celsius(), softwareVersion, models, count);
     }
 

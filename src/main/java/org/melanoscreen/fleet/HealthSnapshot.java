@@ -11,6 +11,9 @@ import java.util.Map;
  * One health message: what a clinic's fleet view shows about a device. It holds no patient or lesion reference and
  * no result; only the device's own state.
  *
+ * @param statesSinceLast every state the device entered since the previous health message, oldest first (the last
+ *                        is {@code state}; empty when it has not changed): a FAULT that cleared before the message was
+ *                        sent still shows; at most {@link ApplianceHealth#MAX_STATES_KEPT}, the most recent
  * @param faults          the faults the device has now (empty when none)
  * @param outbox          per destination, what is waiting to be sent
  * @param freeDiskBytes   free space of the data folder's disk; {@code null} when unknown
@@ -18,7 +21,8 @@ import java.util.Map;
  * @param models          the model ids in use
  * @param screeningsToday screenings stored since local midnight
  */
-public record HealthSnapshot(Instant time, String deviceId, String state, List<FaultReport> faults,
+public record HealthSnapshot(Instant time, String deviceId, String state, List<String> statesSinceLast,
+                             List<FaultReport> faults,
                              Map<String, OutboxDepth.Queue> outbox, Long freeDiskBytes, Double cpuTemperatureC,
                              String softwareVersion, List<String> models, int screeningsToday) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -28,6 +32,7 @@ public record HealthSnapshot(Instant time, String deviceId, String state, List<F
     }
 
     public HealthSnapshot {
+        statesSinceLast = List.copyOf(statesSinceLast);
         faults = List.copyOf(faults);
         outbox = Map.copyOf(outbox);
         models = List.copyOf(models);
@@ -38,6 +43,8 @@ public record HealthSnapshot(Instant time, String deviceId, String state, List<F
         o.put("device_id", deviceId);
         o.put("time", time.toString());
         o.put("state", state);
+        var passed = o.putArray("states_since_last");
+        statesSinceLast.forEach(passed::add);
         var f = o.putArray("faults");
         faults.forEach(x -> f.addObject().put("fault", x.fault()).put("detail", x.detail()).put("action", x.action()));
         ObjectNode q = o.putObject("outbox");

@@ -96,6 +96,7 @@ class ApplianceHealthTest {
         assertEquals("dev-1", json.get("device_id").asText());
         assertEquals("2026-12-02T22:59:00Z", json.get("time").asText());
         assertEquals("FAULT", json.get("state").asText());
+        assertEquals("[\"FAULT\"]", json.get("states_since_last").toString());
         assertEquals("no camera", json.get("faults").get(0).get("fault").asText());
         assertEquals("/dev/dermatoscope: no such device", json.get("faults").get(0).get("detail").asText());
         assertEquals(Fault.NO_CAMERA.action(), json.get("faults").get(0).get("action").asText());
@@ -149,5 +150,29 @@ class ApplianceHealthTest {
     private static String message(Map<String, String> values) {
         return org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> MqttSettings.parse(values)).getMessage();
+    }
+
+    @Test
+    void everyStateEnteredReachesTheNextMessageEvenWhenItIsAlreadyOver() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-12-02T10:00:00Z"), ZoneId.of("UTC"));
+        ApplianceHealth health = new ApplianceHealth("dev-1", "0.1.0", List.of(), dir, OutboxDepth.NONE,
+                new CpuTemperature(dir), clock, 0);
+        for (ApplianceState s : List.of(ApplianceState.READY, ApplianceState.CAPTURING, ApplianceState.FAULT,
+                ApplianceState.READY)) {
+            health.stateChanged(new StateChange(clock.instant(), s, s == ApplianceState.FAULT ? Fault.NO_CAMERA : null,
+                    s == ApplianceState.FAULT ? "unplugged" : null));
+        }
+        HealthSnapshot first = health.snapshot();
+        assertEquals("READY", first.state());
+        assertEquals(List.of("READY", "CAPTURING", "FAULT", "READY"), first.statesSinceLast());
+        assertEquals(List.of(), health.snapshot().statesSinceLast(), "each state goes into one message only");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < ApplianceHealth.MAX_STATES_KEPT + 5; i++) {
+            ApplianceState s = i % 3 == 0 ? ApplianceState.CAPTURING : i % 3 == 1 ? ApplianceState.ANALYSING
+                    : ApplianceState.RESULT;
+            sent.add(s.name());
+            health.stateChanged(new StateChange(clock.instant(), s, null, null));
+        }
+        assertEquals(sent.subList(5, sent.size()), health.snapshot().statesSinceLast(), "the most recent are kept");
     }
 }
