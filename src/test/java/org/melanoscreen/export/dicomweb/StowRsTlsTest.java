@@ -89,6 +89,7 @@ class StowRsTlsTest {
     @Test
     void theHospitalsCaInTheTrustStoreIsTrustedAndWithoutItTheServerIsNot() throws Exception {
         pacs(dir.resolve("trust.p12").toString()).check();
+        pacs(dir.resolve("pacs.crt").toString()).check();           // the CA's certificate file itself, no password
         DeliveryException untrusted = assertThrows(DeliveryException.class, () -> pacs("").check());
         assertFalse(untrusted.permanent());
         assertTrue(untrusted.getMessage().contains("cannot be reached (SSLHandshakeException"), untrusted.getMessage());
