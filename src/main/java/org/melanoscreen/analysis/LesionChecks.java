@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Whether the segmented lesion can support a LOW result: a lesion is really in view (the segmenter is confident,
+ * Whether the segmented lesion can support a LOW result: the frame is a camera's picture (not a flat, drawn or
+ * generated one), a lesion is really in view (the segmenter is confident,
  * the lesion stands out from the skin around it and has texture, which bare skin and flat objects lack), there is
  * only one, it is clear of the frame's edge and of a sane size. Part of the quality gate.
  */
@@ -16,6 +17,7 @@ final class LesionChecks {
     static final String NO_LESION = "no lesion in view";
     static final String SEVERAL_LESIONS = "more than one lesion in view; centre one";
     static final String AT_BORDER = "lesion at the image border (it may be cut off)";
+    static final String FLAT_PICTURE = "not a dermoscopic lesion image";
 
     /** The skin around the lesion: its bounding box grown by this share of its size on every side. */
     private static final double RING_GROWTH = 0.5;
@@ -27,20 +29,27 @@ final class LesionChecks {
     }
 
     /**
-     * @param rgb the frame at the gate's working size {@code w x h}, RGB bytes
+     * @param rgb       the frame at the gate's working size {@code w x h}, RGB bytes
+     * @param flatShare {@link QualityGate#flatShare} of the frame
      */
     LesionFindings check(Segmentation seg, byte[] rgb, int w, int h, int frameWidth,
-                         int frameHeight) {
+                         int frameHeight, double flatShare) {
         BinaryMask mask = seg.mask();
         List<String> reasons = new ArrayList<>();
+        boolean flat = flatShare > settings.maxFlatShare();
+        if (flat) {
+            reasons.add(String.format(Locale.ROOT, "%s (a flat picture: %.0f%% of it without any change of "
+                    + "brightness, a camera's at most %.0f%%)", FLAT_PICTURE, 100 * flatShare,
+                    100 * settings.maxFlatShare()));
+        }
         if (mask.isEmpty()) {
             reasons.add(NO_LESION);
-            return new LesionFindings(false, reasons, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN);
+            return new LesionFindings(false, reasons, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, flatShare);
         }
         Appearance look = appearance(rgb, w, h, mask);
-        boolean present = seg.confidence() >= settings.minConfidence() && look.contrast() >= settings.minContrast()
-                && look.texture() >= settings.minTexture();
-        if (!present) {
+        boolean looksPresent = seg.confidence() >= settings.minConfidence()
+                && look.contrast() >= settings.minContrast() && look.texture() >= settings.minTexture();
+        if (!looksPresent) {
             reasons.add(String.format(Locale.ROOT, "%s (segmenter confidence %.2f, lesion/skin contrast %.1f,"
                     + " texture %.1f)", NO_LESION, seg.confidence(), look.contrast(), look.texture()));
         }
@@ -63,8 +72,8 @@ final class LesionChecks {
             reasons.add(String.format(Locale.ROOT, "lesion too large (%.1f%% of the image, maximum %.1f%%)",
                     100 * fraction, 100 * settings.maxAreaFraction()));
         }
-        return new LesionFindings(present, List.copyOf(reasons), seg.confidence(), look.contrast(), look.texture(),
-                otherShare, borderPx);
+        return new LesionFindings(looksPresent && !flat, List.copyOf(reasons), seg.confidence(), look.contrast(),
+                look.texture(), otherShare, borderPx, flatShare);
     }
 
     /** Distance, in frame pixels, from the mask's bounding box (scaled to the frame) to the nearest frame edge. */

@@ -12,7 +12,9 @@ import java.util.List;
  * @param texture    standard deviation of the brightness (0-255) inside the lesion (NaN: no lesion)
  * @param otherShare area of the largest other lesion-like component, as a share of the lesion's
  * @param borderPx   distance of the lesion's bounding box from the frame's edge, frame pixels (NaN: no lesion)
+ * @param flatShare  share of the frame's pixels, at its own resolution around its centre, with no brightness change
+ *                   to the next pixel right and below (a generated or drawn picture: near 1)
  */
 public record LesionFindings(boolean present, List<String> reasons, double confidence, double contrast,
-                             double texture, double otherShare, double borderPx) {
+                             double texture, double otherShare, double borderPx, double flatShare) {
 }

@@ -22,12 +22,17 @@ import java.util.List;
  *                          lesion to count as present
  * @param minTexture        lowest spread (standard deviation of the brightness, 0-255) inside the lesion for it to
  *                          count as present: flat objects such as stickers have almost none
+ * @param maxFlatShare      largest share of the frame's pixels (at its own resolution, around its centre) without
+ *                          any change of brightness to the next pixel right and below: a camera's picture of skin
+ *                          always has noise and texture (ISIC 2017 and HAM10000 training images: at most 0.41), a
+ *                          drawn or generated picture is flat almost everywhere (0.95 and above); above it the frame
+ *                          is RETAKE "not a dermoscopic lesion image" and not classified
  * @param oodCheck          whether a crop the classifier's out-of-distribution check rejects is RETAKE "not a
  *                          dermoscopic lesion image"; off only for the demo, whose simulated lesions it rejects
  */
 public record LesionSettings(double minAreaFraction, double maxAreaFraction, double borderMarginPx,
                              double maxOtherLesion, double minConfidence, double minContrast, double minTexture,
-                             boolean oodCheck) {
+                             double maxFlatShare, boolean oodCheck) {
 
     public static final Range AREA = Range.closed(0, 1);
     public static final Range BORDER_MARGIN_PX = Range.closed(0, 1000);
@@ -35,6 +40,7 @@ public record LesionSettings(double minAreaFraction, double maxAreaFraction, dou
     public static final Range CONFIDENCE = Range.closed(0, 1);
     public static final Range CONTRAST = Range.closed(0, 100);
     public static final Range TEXTURE = Range.closed(0, 128);
+    public static final Range FLAT_SHARE = Range.aboveUpTo(0, 1);
 
     /** The keys with their defaults: the only place the defaults are written. */
     public static final List<Key> KEYS = List.of(
@@ -44,12 +50,14 @@ public record LesionSettings(double minAreaFraction, double maxAreaFraction, dou
                     "Closest a LOW lesion may come to the frame edge (frame pixels)."),
             Key.number("lesion.max_second_lesion", 0.25, SECOND_LESION,
                     "Largest second lesion in view, as a share of the first."),
-            Key.number("lesion.min_confidence", 0.80, CONFIDENCE,
+            Key.number("lesion.min_confidence", 0.75, CONFIDENCE,
                     "Lowest mean segmenter confidence for a lesion to be in view."),
             Key.number("lesion.min_contrast", 3, CONTRAST,
                     "Lowest lesion/skin colour difference (delta E) for a lesion to be in view."),
             Key.number("lesion.min_texture", 5, TEXTURE,
                     "Lowest brightness spread (0-255) inside a lesion for it to be in view."),
+            Key.number("lesion.max_flat_share", 0.6, FLAT_SHARE,
+                    "Largest share of flat pixels (no brightness change to the next) in a camera picture."),
             Key.bool("lesion.ood_check", true, "RETAKE a crop unlike the classifier's training images "
                     + "(off only for the demo's simulated lesions)."));
 
@@ -62,7 +70,7 @@ public record LesionSettings(double minAreaFraction, double maxAreaFraction, dou
         return new LesionSettings(v.number("lesion.min_area"), v.number("lesion.max_area"),
                 v.number("lesion.border_margin_px"), v.number("lesion.max_second_lesion"),
                 v.number("lesion.min_confidence"), v.number("lesion.min_contrast"), v.number("lesion.min_texture"),
-                v.bool("lesion.ood_check"));
+                v.number("lesion.max_flat_share"), v.bool("lesion.ood_check"));
     }
 
     public LesionSettings {
@@ -76,5 +84,6 @@ public record LesionSettings(double minAreaFraction, double maxAreaFraction, dou
         CONFIDENCE.check("lowest lesion confidence", minConfidence);
         CONTRAST.check("lowest lesion contrast", minContrast);
         TEXTURE.check("lowest lesion texture", minTexture);
+        FLAT_SHARE.check("largest flat share", maxFlatShare);
     }
 }

@@ -20,6 +20,8 @@ import java.util.Locale;
  */
 public final class QualityGate {
     static final int WORKING_WIDTH = 256;
+    /** Height of the window, at the frame's own resolution, in which {@link #flatShare} is measured. */
+    static final int FLAT_WINDOW_HEIGHT = 192;
     /** Chromaticity (r, g, b summing to 1) of typical skin under a dermatoscope's white light. */
     private static final double[] SKIN_CHROMATICITY = {0.42, 0.32, 0.26};
     /** Share of the frame, around its centre, used for exposure: dermatoscope images have dark corners. */
@@ -88,7 +90,7 @@ public final class QualityGate {
         double sharpness = Double.NaN;
         double offset = Double.NaN;
         double area = (double) mask.area() / (mask.width() * mask.height());
-        LesionFindings lesion = lesionChecks.check(seg, rgb, w, h, frame.width(), frame.height());
+        LesionFindings lesion = lesionChecks.check(seg, rgb, w, h, frame.width(), frame.height(), flatShare(frame));
         reasons.addAll(lesion.reasons());
         if (!mask.isEmpty()) {
             sharpness = sharpness(gray, mask, w, h);
@@ -102,6 +104,38 @@ public final class QualityGate {
         }
         return new QualityReport(reasons.isEmpty(), List.copyOf(reasons), sharpness, exposure[0], exposure[1],
                 exposure[2], cast, offset, area, lesion);
+    }
+
+    /**
+     * The share of pixels whose integer brightness equals that of the next pixel to the right and of the next one
+     * below, in a window of at most {@link #WORKING_WIDTH} x {@link #FLAT_WINDOW_HEIGHT} at the centre of the frame at
+     * its own resolution (scaling down would average away the camera noise that tells a photograph from a drawing).
+     */
+    static double flatShare(Frame frame) {
+        int w = Math.min(frame.width(), WORKING_WIDTH);
+        int h = Math.min(frame.height(), FLAT_WINDOW_HEIGHT);
+        if (w < 2 || h < 2) {
+            return 0;
+        }
+        int x0 = (frame.width() - w) / 2;
+        int y0 = (frame.height() - h) / 2;
+        byte[] rgb = new byte[w * h * 3];
+        try (MatScope scope = new MatScope()) {
+            scope.add(frame.rgb().submat(y0, y0 + h, x0, x0 + w)).get(0, 0, rgb);
+        }
+        int[] luma = new int[w * h];
+        for (int i = 0, j = 0; i < luma.length; i++, j += 3) {
+            luma[i] = (299 * (rgb[j] & 0xFF) + 587 * (rgb[j + 1] & 0xFF) + 114 * (rgb[j + 2] & 0xFF)) / 1000;
+        }
+        long flat = 0;
+        for (int y = 0; y < h - 1; y++) {
+            for (int x = 0, i = y * w; x < w - 1; x++, i++) {
+                if (luma[i] == luma[i + 1] && luma[i] == luma[i + w]) {
+                    flat++;
+                }
+            }
+        }
+        return (double) flat / ((long) (w - 1) * (h - 1));
     }
 
     private static String percent(String format, double share) {

@@ -113,6 +113,7 @@ public final class ResultJson {
         putNullable(l, "texture", lesion.texture(), 2);
         l.put("second_lesion_share", Json.round(lesion.otherShare(), 4));
         putNullable(l, "border_distance_px", lesion.borderPx(), 1);
+        putNullable(l, "flat_share", lesion.flatShare(), 4);
         return o;
     }
 

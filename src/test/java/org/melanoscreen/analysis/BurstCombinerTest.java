@@ -16,7 +16,7 @@ class BurstCombinerTest {
 
     private static ScreeningResult frame(Float p, String source) {
         QualityReport quality = new QualityReport(true, List.of(), 0.5, 0, 0, 120, 0.05, 0.01, 0.1,
-                new LesionFindings(true, List.of(), 0.95, 20, 15, 0, 40));
+                new LesionFindings(true, List.of(), 0.95, 20, 15, 0, 40, 0.05));
         Risk risk = p == null ? Risk.RETAKE : p >= 0.146 ? Risk.REFER : Risk.LOW;
         List<String> reasons = p == null ? List.of("not a dermoscopic lesion image") : List.of();
         return new ScreeningResult(source, risk, reasons, p, 0.146, p == null ? Map.of() : Map.of("melanoma", p),

@@ -50,8 +50,29 @@ class LesionChecksTest {
     private static final int[] SKIN = {220, 170, 150};
     private static final int[] BROWN = {120, 75, 55};
 
+    /** A camera picture's flat share (ISIC 2017 and HAM10000 images: 0.04 typically). */
+    private static final double CAMERA_FLAT_SHARE = 0.05;
+
     private LesionFindings check(BinaryMask mask, int otherArea, double confidence, byte[] rgb) {
-        return checks.check(new Segmentation(mask, otherArea, confidence), rgb, W, H, W, H);
+        return check(mask, otherArea, confidence, rgb, CAMERA_FLAT_SHARE);
+    }
+
+    private LesionFindings check(BinaryMask mask, int otherArea, double confidence, byte[] rgb, double flatShare) {
+        return checks.check(new Segmentation(mask, otherArea, confidence), rgb, W, H, W, H, flatShare);
+    }
+
+    @Test
+    void aFlatPictureIsNotADermoscopicImageEvenWithAClearLesion() {
+        BinaryMask mask = rect(44, 28, 84, 68);
+        byte[] rgb = frame(mask, SKIN, BROWN, 20);
+        assertTrue(check(mask, 0, 0.95, rgb, 0.6).present());
+        LesionFindings flat = check(mask, 0, 0.95, rgb, 0.61);
+        assertFalse(flat.present());
+        assertEquals(0.61, flat.flatShare());
+        assertTrue(flat.reasons().get(0).startsWith(LesionChecks.FLAT_PICTURE + " (a flat picture: 61% of it"),
+                flat.reasons().toString());
+        LesionFindings empty = check(rect(0, 0, 0, 0), 0, 0.95, rgb, 0.99);
+        assertEquals(2, empty.reasons().size(), empty.reasons().toString());
     }
 
     @Test
@@ -83,8 +104,8 @@ class LesionChecksTest {
     void anUnsureSegmenterIsNoLesion() {
         BinaryMask mask = rect(44, 28, 84, 68);
         byte[] rgb = frame(mask, SKIN, BROWN, 20);
-        assertTrue(check(mask, 0, 0.81, rgb).present());
-        assertFalse(check(mask, 0, 0.79, rgb).present());
+        assertTrue(check(mask, 0, 0.76, rgb).present());
+        assertFalse(check(mask, 0, 0.74, rgb).present());
     }
 
     @Test
@@ -115,9 +136,9 @@ class LesionChecksTest {
         BinaryMask mask = rect(2, 28, 42, 68);
         // the same mask on a frame 5 times larger is 20 px from the edge: clear of a 12 px margin, not of a 24 px one
         assertEquals(20.0, LesionChecks.borderDistance(mask, 5 * W, 5 * H), 1e-9);
-        LesionChecks wide = new LesionChecks(new LesionSettings(0.01, 0.85, 24, 0.25, 0.75, 3, 5, true));
+        LesionChecks wide = new LesionChecks(new LesionSettings(0.01, 0.85, 24, 0.25, 0.75, 3, 5, 0.6, true));
         byte[] rgb = frame(mask, SKIN, BROWN, 20);
-        assertTrue(wide.check(new Segmentation(mask, 0, 0.95), rgb, W, H, 5 * W, 5 * H).reasons()
+        assertTrue(wide.check(new Segmentation(mask, 0, 0.95), rgb, W, H, 5 * W, 5 * H, CAMERA_FLAT_SHARE).reasons()
                 .stream().anyMatch(r -> r.startsWith(LesionChecks.AT_BORDER)));
     }
 

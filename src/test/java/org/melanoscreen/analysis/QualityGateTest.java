@@ -3,6 +3,7 @@ package org.melanoscreen.analysis;
 import org.junit.jupiter.api.Test;
 import org.melanoscreen.imaging.BinaryMask;
 import org.melanoscreen.imaging.Frame;
+import org.melanoscreen.imaging.NonLesionImages;
 import org.melanoscreen.imaging.SyntheticLesion;
 import org.melanoscreen.model.Segmentation;
 
@@ -119,5 +120,33 @@ class QualityGateTest {
         }
         assertEquals(1, QualityGate.reflect101(-1, n));
         assertEquals(n - 2, QualityGate.reflect101(n, n));
+    }
+
+    @Test
+    void theFlatShareCountsPixelsLikeTheirRightAndLowerNeighbours() {
+        // 3x3, brightness rows 10 10 10 / 10 10 90 / 10 10 10: of the 2x2 pixels with both neighbours, (0,0) and
+        // (0,1) are flat; (1,0) has 90 below-right only, so it is flat too; (1,1) has 90 to its right
+        byte[] rgb = new byte[27];
+        java.util.Arrays.fill(rgb, (byte) 10);
+        for (int c = 0; c < 3; c++) {
+            rgb[3 * 5 + c] = (byte) 90;
+        }
+        try (Frame frame = Frame.ofRgb(rgb, 3, 3, "3x3")) {
+            assertEquals(0.75, QualityGate.flatShare(frame), 1e-12);
+        }
+    }
+
+    @Test
+    void aCameraLikeFrameIsNotFlatAndAGeneratedPictureIs() {
+        SyntheticLesion lesion = SyntheticLesion.generate(SyntheticLesion.Spec.defaults(640, 480, 4));
+        try (Frame camera = lesion.toFrame("generated lesion");
+             Frame flat = Frame.ofRgb(NonLesionImages.generate(NonLesionImages.Kind.SHAPES, 640, 480, 18), 640, 480,
+                     "discs")) {
+            assertTrue(QualityGate.flatShare(camera) < 0.2, "" + QualityGate.flatShare(camera));
+            assertTrue(QualityGate.flatShare(flat) > 0.9, "" + QualityGate.flatShare(flat));
+            QualityReport q = gate.assess(flat, found(lesion.mask()));
+            assertFalse(q.lesionPresent());
+            assertTrue(hasReason(q, LesionChecks.FLAT_PICTURE), q.reasons().toString());
+        }
     }
 }

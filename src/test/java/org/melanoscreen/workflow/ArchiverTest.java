@@ -50,7 +50,7 @@ class ArchiverTest {
             "quality.lesion_area_fraction: number", "quality.lesion: object", "quality.lesion.present: boolean",
             "quality.lesion.segmenter_confidence: number", "quality.lesion.contrast_delta_e: number",
             "quality.lesion.texture: number", "quality.lesion.second_lesion_share: number",
-            "quality.lesion.border_distance_px: number", "timings_ms: object", "timings_ms.preprocess: number",
+            "quality.lesion.border_distance_px: number", "quality.lesion.flat_share: number", "timings_ms: object", "timings_ms.preprocess: number",
             "timings_ms.segment: number", "timings_ms.postprocess: number", "timings_ms.classify: number",
             "timings_ms.quality: number", "timings_ms.measure: number", "timings_ms.total: number",
             "burst: object", "burst.frames_taken: number", "burst.frames_passed: number",
