@@ -43,21 +43,23 @@ public record MqttSettings(URI url, String clientId, String topicPrefix, Duratio
     /** An MQTT 3.1.1 client id any broker takes, a little longer than the 23 it must. */
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+    private static final Key INTERVAL = Key.number("mqtt.interval_s", 60, INTERVAL_S,
+            "MQTT: seconds between health messages (each state change sends one at once too).");
+    private static final Key TIMEOUT = Key.number("mqtt.timeout_s", 10, TIMEOUT_S, "MQTT: seconds to wait for the broker.");
+
     public static final List<Key> KEYS = List.of(
             Key.owned("mqtt.url", "", "Fleet view: MQTT broker receiving this device's health (no patient data), "
                     + "tcp://host:1883 or ssl://host:8883; empty = off."),
             Key.owned("mqtt.client_id", "", "MQTT client id; empty = device.id (letters, digits, '.', '_', '-')."),
             Key.owned("mqtt.topic_prefix", "melanoscreen", "MQTT topics: PREFIX/DEVICE-ID/health (JSON) and "
                     + "PREFIX/DEVICE-ID/status (retained online/offline)."),
-            Key.owned("mqtt.interval_s", "60", "MQTT: seconds between health messages (each state change sends one "
-                    + "at once too). Range: " + INTERVAL_S.describe() + "."),
+            INTERVAL,
             Key.owned("mqtt.username", "", "MQTT user name; the password is " + PASSWORD_SECRET
                     + " in the credentials file; empty = anonymous."),
             Key.owned("mqtt.trust_store", "", "MQTT over ssl://: the CA certificates (PEM file) or trust store "
                     + "(PKCS12/JKS, password " + TRUST_STORE_PASSWORD_SECRET + " in the credentials file) the broker's "
                     + "certificate must chain to; empty = the system's CAs."),
-            Key.owned("mqtt.timeout_s", "10", "MQTT: seconds to wait for the broker. Range: " + TIMEOUT_S.describe()
-                    + "."));
+            TIMEOUT);
 
     /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */
     public static MqttSettings parse(Map<String, String> values) {
@@ -70,8 +72,8 @@ public record MqttSettings(URI url, String clientId, String topicPrefix, Duratio
         if (!TOPIC.matcher(v.get("mqtt.topic_prefix")).matches()) {
             throw bad("mqtt.topic_prefix", v, "must be 1 to 8 topic levels separated by '/', without '+' or '#'");
         }
-        Duration interval = seconds(v, "mqtt.interval_s", INTERVAL_S);
-        Duration timeout = seconds(v, "mqtt.timeout_s", TIMEOUT_S);
+        Duration interval = seconds(v, INTERVAL);
+        Duration timeout = seconds(v, TIMEOUT);
         String trust = v.get("mqtt.trust_store");
         if (!trust.isEmpty() && url != null && !"ssl".equals(url.getScheme())) {
             throw bad("mqtt.trust_store", v, "is only for an ssl:// broker; mqtt.url is " + url);
@@ -117,17 +119,8 @@ public record MqttSettings(URI url, String clientId, String topicPrefix, Duratio
         throw bad("mqtt.url", v, "must be empty, tcp://host:port or ssl://host:port");
     }
 
-    private static Duration seconds(Map<String, String> v, String key, Range range) {
-        double s;
-        try {
-            s = Double.parseDouble(v.get(key));
-        } catch (NumberFormatException e) {
-            throw bad(key, v, "must be a number " + range.describe());
-        }
-        if (!range.contains(s)) {
-            throw bad(key, v, "is out of range: it must be " + range.describe());
-        }
-        return Duration.ofMillis(Math.round(s * 1000));
+    private static Duration seconds(Map<String, String> v, Key key) {
+        return Duration.ofMillis(Math.round(Double.parseDouble(key.checked(v)) * 1000));
     }
 
     private static IllegalArgumentException bad(String key, Map<String, String> v, String why) {

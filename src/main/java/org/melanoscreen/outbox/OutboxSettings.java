@@ -21,11 +21,15 @@ public record OutboxSettings(Duration retryInitial, Duration retryMax, Path cred
     public static final Range RETRY_MAX_S = Range.closed(1, 604_800);
     public static final Path DEFAULT_CREDENTIALS = Path.of("/etc/melanoscreen/credentials.conf");
 
+    private static final Key RETRY_INITIAL = Key.integer("outbox.retry_initial_s", 30, RETRY_INITIAL_S,
+            "Outbox: seconds before a screening the server did not take is sent again; doubled after each failure in "
+                    + "a row.");
+    private static final Key RETRY_MAX = Key.integer("outbox.retry_max_s", 3600, RETRY_MAX_S,
+            "Outbox: longest wait between two tries, at least outbox.retry_initial_s.");
+
     public static final List<Key> KEYS = List.of(
-            Key.owned("outbox.retry_initial_s", "30", "Outbox: seconds before a screening the server did not take "
-                    + "is sent again; doubled after each failure in a row. Range: " + RETRY_INITIAL_S.describe() + "."),
-            Key.owned("outbox.retry_max_s", "3600", "Outbox: longest wait between two tries. Range: "
-                    + RETRY_MAX_S.describe() + ", at least outbox.retry_initial_s."),
+            RETRY_INITIAL,
+            RETRY_MAX,
             Key.owned("outbox.credentials_file", DEFAULT_CREDENTIALS.toString(), "Outbox: the destinations' secrets "
                     + "(pacs.password, pacs.token, pacs.trust_store_password, ...), one 'key = value' a line; it "
                     + "must be readable by the service user only (chmod 600)."));
@@ -44,8 +48,8 @@ public record OutboxSettings(Duration retryInitial, Duration retryMax, Path cred
         if (file.isEmpty()) {
             throw new IllegalArgumentException("outbox.credentials_file must not be empty");
         }
-        return new OutboxSettings(Duration.ofSeconds(whole(v, "outbox.retry_initial_s", RETRY_INITIAL_S)),
-                Duration.ofSeconds(whole(v, "outbox.retry_max_s", RETRY_MAX_S)), Path.of(file));
+        return new OutboxSettings(Duration.ofSeconds(Integer.parseInt(RETRY_INITIAL.checked(v))),
+                Duration.ofSeconds(Integer.parseInt(RETRY_MAX.checked(v))), Path.of(file));
     }
 
     /** How long an item waits after its {@code failures}-th failure in a row (1 or more). */
@@ -55,14 +59,5 @@ public record OutboxSettings(Duration retryInitial, Duration retryMax, Path cred
             d = d.multipliedBy(2);
         }
         return d.compareTo(retryMax) > 0 ? retryMax : d;
-    }
-
-    /** The whole number of {@code key}, or an error naming the key, its value and {@code range}. */
-    public static int whole(Map<String, String> v, String key, Range range) {
-        String value = v.get(key);
-        if (!value.matches("-?\\d{1,9}")) {
-            throw new IllegalArgumentException(key + " = '" + value + "' must be a whole number " + range.describe());
-        }
-        return range.check(key, Integer.parseInt(value));
     }
 }

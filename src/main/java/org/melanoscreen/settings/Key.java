@@ -64,6 +64,20 @@ public record Key(String name, String defaultValue, Kind kind, Range range, List
         return v;
     }
 
+    /**
+     * This key's value in {@code values} (as {@link #withDefaults} gives them) for its owner's parse, or an
+     * {@link IllegalArgumentException} naming the key, the value and what it must be, worded as the configuration
+     * file's own check words it.
+     */
+    public String checked(Map<String, String> values) {
+        String value = values.get(name);
+        String problem = problem(value);
+        if (problem != null) {
+            throw new IllegalArgumentException(name + " = '" + value + "' " + problem);
+        }
+        return value;
+    }
+
     /** Null when this key takes {@code value}, else what it must be ("must be true or false"). */
     public String problem(String value) {
         return switch (kind) {

@@ -65,6 +65,6 @@ class CredentialsTest {
         assertEquals("outbox.retry_max_s (10) must be at least outbox.retry_initial_s (60)", cap.getMessage());
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
                 () -> OutboxSettings.parse(Map.of("outbox.retry_initial_s", "0")));
-        assertEquals("outbox.retry_initial_s is 0; it must be from 1 to 86400", range.getMessage());
+        assertEquals("outbox.retry_initial_s = '0' is out of range: it must be from 1 to 86400", range.getMessage());
     }
 }

@@ -56,6 +56,9 @@ public record DicomSettings(ImageClass imageClass, BodySite bodySite, String con
 
     private static final Pattern BODY_SITE = Pattern.compile("(\\d{6,18})\\s+(\\S.{0,63})");
 
+    private static final Key MAGNIFICATION_KEY = Key.optionalNumber("dicom.magnification", MAGNIFICATION,
+            "DICOM export: the dermatoscope's optical magnification (e.g. 10); empty = not stated.");
+
     public static final List<Key> KEYS = List.of(
             Key.owned("dicom.image_class", "dermoscopic", "DICOM export: dermoscopic (Dermoscopic Photography "
                     + "Image, modality DMS) or vl-photographic (VL Photographic Image, modality XC, for archives "
@@ -68,8 +71,7 @@ public record DicomSettings(ImageClass imageClass, BodySite bodySite, String con
                     + "skin, one of " + String.join(", ", IMMERSION_MEDIA) + "; empty = not stated."),
             Key.owned("dicom.polarization", "", "DICOM export: the dermatoscope's light, one of "
                     + String.join(", ", POLARIZATIONS) + "; required for dermoscopic."),
-            Key.owned("dicom.magnification", "", "DICOM export: the dermatoscope's optical magnification (e.g. 10); "
-                    + "empty = not stated. Range: " + MAGNIFICATION.describe() + "."),
+            MAGNIFICATION_KEY,
             Key.owned("dicom.model_name", "melanoscreen", "DICOM export: the device's model name (Manufacturer's "
                     + "Model Name)."));
 
@@ -100,22 +102,13 @@ public record DicomSettings(ImageClass imageClass, BodySite bodySite, String con
             throw bad("dicom.immersion_media", v, "needs dicom.contact_method = CONTACT");
         }
         String polarization = term(v, "dicom.polarization", POLARIZATIONS);
-        Double magnification = null;
-        if (!v.get("dicom.magnification").isEmpty()) {
-            try {
-                magnification = Double.valueOf(v.get("dicom.magnification"));
-            } catch (NumberFormatException e) {
-                throw bad("dicom.magnification", v, "must be empty or a number " + MAGNIFICATION.describe());
-            }
-            if (!MAGNIFICATION.contains(magnification)) {
-                throw bad("dicom.magnification", v, "is out of range: it must be " + MAGNIFICATION.describe());
-            }
-        }
+        String magnification = MAGNIFICATION_KEY.checked(v);
         String model = v.get("dicom.model_name");
         if (model.isEmpty() || model.length() > 64 || model.contains("\\")) {
             throw bad("dicom.model_name", v, "must be 1 to 64 characters without a backslash");
         }
-        return new DicomSettings(imageClass, site, contact, immersion, polarization, magnification, model);
+        return new DicomSettings(imageClass, site, contact, immersion, polarization,
+                magnification.isEmpty() ? null : Double.valueOf(magnification), model);
     }
 
     /** Null when these settings can describe a screening as their image class, else what is missing. */

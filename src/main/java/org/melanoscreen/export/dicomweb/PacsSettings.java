@@ -28,6 +28,9 @@ public record PacsSettings(URI url, Auth auth, String username, Path trustStore,
     /** Seconds a connection or an answer may take. */
     public static final Range TIMEOUT_S = Range.closed(1, 600);
 
+    private static final Key TIMEOUT = Key.integer("pacs.timeout_s", 30, TIMEOUT_S,
+            "PACS: seconds a connection or an answer may take.");
+
     public static final List<Key> KEYS = List.of(
             Key.owned("pacs.url", "", "PACS: DICOMweb base URL, e.g. https://pacs.hospital/dicom-web "
                     + "(Orthanc: http://HOST:8042/dicom-web); every screening stored from then on is sent there by "
@@ -38,8 +41,7 @@ public record PacsSettings(URI url, Auth auth, String username, Path trustStore,
             Key.owned("pacs.trust_store", "", "PACS: the hospital's CA certificates for HTTPS, a PEM file "
                     + "(.pem, .crt) or a PKCS12/JKS trust store (password: pacs.trust_store_password in the "
                     + "credentials file); empty = the system's CAs."),
-            Key.owned("pacs.timeout_s", "30", "PACS: seconds a connection or an answer may take. "
-                    + "Range: " + TIMEOUT_S.describe() + "."));
+            TIMEOUT);
 
     /** Settings from {@code values} (other keys are ignored; missing ones take their defaults). */
     public static PacsSettings parse(Map<String, String> values) {
@@ -69,7 +71,7 @@ public record PacsSettings(URI url, Auth auth, String username, Path trustStore,
                     + "pacs.auth = basic");
         }
         Path trust = v.get("pacs.trust_store").isEmpty() ? null : Path.of(v.get("pacs.trust_store"));
-        int timeout = OutboxSettings.whole(v, "pacs.timeout_s", TIMEOUT_S);
+        int timeout = Integer.parseInt(TIMEOUT.checked(v));
         return new PacsSettings(url, auth, user.isEmpty() ? null : user, trust, Duration.ofSeconds(timeout));
     }
 

@@ -35,6 +35,9 @@ public record FhirSettings(URI url, String patientIdentifierSystem, Auth auth, S
     /** Seconds to wait for the server. */
     public static final Range TIMEOUT_S = Range.closed(1, 600);
 
+    private static final Key TIMEOUT = Key.number("fhir.timeout_s", 30, TIMEOUT_S,
+            "FHIR: seconds to wait for a connection and for each answer.");
+
     public static final List<Key> KEYS = List.of(
             Key.owned("fhir.url", "", "FHIR R4 server (base URL, e.g. https://ehr.example.org/fhir) that every stored "
                     + "screening is sent to as a preliminary DiagnosticReport; empty = off."),
@@ -43,8 +46,7 @@ public record FhirSettings(URI url, String patientIdentifierSystem, Auth auth, S
             Key.owned("fhir.auth", "none", "FHIR: none, basic (fhir.username, the password is " + PASSWORD_SECRET
                     + " in the credentials file) or bearer (the token is " + TOKEN_SECRET + " there)."),
             Key.owned("fhir.username", "", "FHIR: user name of basic authentication."),
-            Key.owned("fhir.timeout_s", "30", "FHIR: seconds to wait for a connection and for each answer. Range: "
-                    + TIMEOUT_S.describe() + "."),
+            TIMEOUT,
             Key.owned("fhir.imaging_study", "false", "FHIR: also send an ImagingStudy naming the DICOM study, series "
                     + "and instance UIDs of the screening's image (true when the PACS receives the images)."));
 
@@ -61,15 +63,7 @@ public record FhirSettings(URI url, String patientIdentifierSystem, Auth auth, S
         if (auth == Auth.BASIC && (username == null || username.contains(":"))) {
             throw bad("fhir.username", v, "must be set, without a colon, for fhir.auth = basic");
         }
-        double timeout;
-        try {
-            timeout = Double.parseDouble(v.get("fhir.timeout_s"));
-        } catch (NumberFormatException e) {
-            throw bad("fhir.timeout_s", v, "must be a number " + TIMEOUT_S.describe());
-        }
-        if (!TIMEOUT_S.contains(timeout)) {
-            throw bad("fhir.timeout_s", v, "is out of range: it must be " + TIMEOUT_S.describe());
-        }
+        double timeout = Double.parseDouble(TIMEOUT.checked(v));
         String imaging = v.get("fhir.imaging_study");
         if (!imaging.equals("true") && !imaging.equals("false")) {
             throw bad("fhir.imaging_study", v, "must be true or false");
