@@ -16,10 +16,13 @@ import java.util.Set;
 /**
  * The destinations' secrets (passwords, tokens, trust store passwords), kept out of the configuration file, the
  * audit log and the logs: one {@code key = value} a line in a file that only the service user may read. A file
- * that its group or others can read is refused, so a secret is never left readable by mistake. The values are
+ * that its group or others can read, or that belongs to another user than the service's (or root), is refused, so a
+ * secret is never left readable or changeable by mistake. The values are
  * never printed: {@link #toString()} names the keys only.
  */
 public final class Credentials {
+    /** Besides the service user, the one owner a secrets file may have: only it could change the file anyway. */
+    private static final String ROOT = "root";
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -38,17 +41,20 @@ public final class Credentials {
     }
 
     /**
-     * Reads {@code file}; refuses it, saying how to fix it, when it is missing, is not a regular file, or its
-     * group or others have any permission on it (an {@link IllegalArgumentException}: a setup error).
+     * Reads {@code file}; refuses it, saying how to fix it, when it is missing, is not a regular file, its group
+     * or others have any permission on it, or another user than this process's (or root) owns it (an
+     * {@link IllegalArgumentException}: a setup error).
      */
     public static Credentials load(Path file) {
         Set<PosixFilePermission> permissions;
+        String owner;
         try {
             if (!Files.isRegularFile(file)) {
                 throw setup(file + ": credentials file missing (create it with the destinations' secrets, owned "
                         + "by the service user, mode 600; outbox.credentials_file names it)");
             }
             permissions = Files.getPosixFilePermissions(file);
+            owner = Files.getOwner(file).getName();
         } catch (IOException e) {
             throw setup(file + ": credentials file cannot be checked (" + e.getMessage() + ")");
         }
@@ -58,6 +64,11 @@ public final class Credentials {
             throw setup(file + ": credentials file is open to its group or others (mode "
                     + PosixFilePermissions.toString(permissions) + "); it must be readable by the service user only: "
                     + "chown melanoscreen " + file + " && chmod 600 " + file);
+        }
+        String serviceUser = System.getProperty("user.name");
+        if (!owner.equals(serviceUser) && !owner.equals(ROOT)) {
+            throw setup(file + ": credentials file belongs to " + owner + ", who could read or change the secrets; "
+                    + "it must belong to the service user: chown " + serviceUser + " " + file);
         }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CredentialsTest {
     @TempDir
@@ -45,6 +46,17 @@ class CredentialsTest {
             assertTrue(e.getMessage().contains("chmod 600 " + f), e.getMessage());
             assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
         }
+    }
+
+    @Test
+    void aFileAnotherUserOwnsIsRefusedWithTheFix() throws Exception {
+        // only root can give a file away; elsewhere (a developer's account) this is not testable
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to chown the file");
+        Path f = file("rw-------");
+        Files.setOwner(f, f.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Credentials.load(f));
+        assertEquals(f + ": credentials file belongs to nobody, who could read or change the secrets; it must belong "
+                + "to the service user: chown root " + f, e.getMessage());
     }
 
     @Test
