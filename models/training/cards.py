@@ -248,16 +248,10 @@ def main(argv=None):
     sman, cman = load(args.segmenter), load(args.classifier)
     fp = cman["metrics"]["full_pipeline"] if args.reuse else full_pipeline(args.segmenter, args.classifier,
                                                                             args.val, runs)
-    for man, folder in ((sman, args.segmenter), (cman, args.classifier)):
+    for man in (sman, cman):
         man.setdefault("metrics", {})["full_pipeline"] = fp
-        export.write_manifest(folder, man)
-    with open(os.path.join(args.segmenter, "MODEL_CARD.md"), "w") as f:
-        f.write(seg_card(sman, fp))
-    with open(os.path.join(args.classifier, "MODEL_CARD.md"), "w") as f:
-        f.write(cls_card(cman, sman, fp))
-    for folder in (args.segmenter, args.classifier):
-        problems = export.verify_folder(folder)
-        print(folder, "verify:", "OK" if not problems else problems)
+    export.publish_cards([(args.segmenter, sman, seg_card(sman, fp)),
+                          (args.classifier, cman, cls_card(cman, sman, fp))])
     print("JSON " + json.dumps(fp))
 
 

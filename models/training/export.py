@@ -225,6 +225,18 @@ def today():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def publish_cards(folders_manifests_cards):
+    """For each (folder, manifest, model card text): the manifest and MODEL_CARD.md written, then the folder
+    verified (printed). The last step of every recipe that changes a shipped pair's figures."""
+    for folder, manifest, card in folders_manifests_cards:
+        write_manifest(folder, manifest)
+        with open(os.path.join(folder, "MODEL_CARD.md"), "w") as f:
+            f.write(card)
+    for folder, _, _ in folders_manifests_cards:
+        problems = verify_folder(folder)
+        print(folder, "verify:", "OK" if not problems else problems)
+
+
 # --------------------------------------------------------------------------- verification
 def verify_folder(folder, rtol=1e-4):
     """Reload a model folder: sha256, ONNX checker, graph names/shapes vs manifest, and the fixtures

@@ -260,15 +260,8 @@ def main(argv=None):
                             "dice_ci": extra.get("dice_ci"), "jaccard_ci": extra.get("jaccard_ci"),
                             "thresholded_jaccard_ci": extra.get("thresholded_jaccard_ci"),
                             "empty_masks": extra.get("empty_masks")})
-    export.write_manifest(args.classifier, cman)
-    export.write_manifest(args.segmenter, sman)
-    with open(os.path.join(args.segmenter, "MODEL_CARD.md"), "w") as f:
-        f.write(seg_card(sman, res, extra, split_desc, extra.get("seg_images", 0)))
-    with open(os.path.join(args.classifier, "MODEL_CARD.md"), "w") as f:
-        f.write(cls_card(cman, sman, res, extra, split_desc))
-    for folder in (args.segmenter, args.classifier):
-        problems = export.verify_folder(folder)
-        print(folder, "verify:", "OK" if not problems else problems)
+    export.publish_cards([(args.segmenter, sman, seg_card(sman, res, extra, split_desc, extra.get("seg_images", 0))),
+                          (args.classifier, cman, cls_card(cman, sman, res, extra, split_desc))])
     print("JSON " + json.dumps(res))
 
 
