@@ -45,7 +45,8 @@ public record MqttSettings(URI url, String clientId, String topicPrefix, Duratio
 
     private static final Key INTERVAL = Key.number("mqtt.interval_s", 60, INTERVAL_S,
             "MQTT: seconds between health messages (each state change sends one at once too).");
-    private static final Key TIMEOUT = Key.number("mqtt.timeout_s", 10, TIMEOUT_S, "MQTT: seconds to wait for the broker.");
+    private static final Key TIMEOUT = Key.number("mqtt.timeout_s", 10, TIMEOUT_S,
+            "MQTT: seconds to wait for the broker.");
 
     public static final List<Key> KEYS = List.of(
             Key.owned("mqtt.url", "", "Fleet view: MQTT broker receiving this device's health (no patient data), "

@@ -1,6 +1,5 @@
 package org.melanoscreen.export.dicomweb;
 
-import org.melanoscreen.outbox.OutboxSettings;
 import org.melanoscreen.settings.Key;
 import org.melanoscreen.settings.Range;
 
